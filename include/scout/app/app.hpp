@@ -1,0 +1,36 @@
+// The composition root: owns the live configuration, the HTTP server with its routes and
+// middleware, and the process life cycle (signals, drain, reload). One per process; run()
+// blocks the calling thread until shutdown.
+#pragma once
+
+#include <scout/config/config.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace scout::app {
+
+class App {
+public:
+    // `load_options` is kept to re-read the same layers on SIGHUP.
+    App(config::LoadOptions load_options, config::Config initial);
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+    App(App&&) = delete;
+    App& operator=(App&&) = delete;
+    ~App();
+
+    // Starts the workers, serves until SIGTERM/SIGINT, drains, and returns the exit status.
+    int run();
+
+    // The live configuration (thread-safe snapshot).
+    [[nodiscard]] std::shared_ptr<const config::Config> config() const { return config_.load(); }
+
+private:
+    void reload();
+
+    config::LoadOptions load_options_;
+    std::atomic<std::shared_ptr<const config::Config>> config_;
+};
+
+}  // namespace scout::app

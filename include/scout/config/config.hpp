@@ -1,0 +1,161 @@
+// Scout's configuration: plain option structs per area (a component receives only its own
+// struct), the layered loader and validation. A loaded Config is immutable; the live one is
+// shared as std::shared_ptr<const Config> and swapped atomically on reload (SIGHUP).
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace scout::config {
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:8080";      // host:port to bind (SO_REUSEPORT per worker)
+    int threads = 0;                            // worker threads; 0 = number of cores
+    std::size_t max_body_bytes = 1U << 20U;     // larger request bodies get 413
+    std::size_t max_header_bytes = 16U << 10U;  // larger request headers get 431
+    int header_timeout_ms = 10'000;             // time allowed to receive a request header
+    int body_timeout_ms = 30'000;               // time allowed to receive a request body
+    int shutdown_grace_ms = 10'000;             // in-flight requests get this long on SIGTERM
+};
+
+struct RetryConfig {
+    int max_attempts = 3;         // attempts per upstream call, first one included
+    int base_delay_ms = 100;      // delay before the first retry (before jitter)
+    int max_delay_ms = 2'000;     // cap on one backoff delay
+    double multiplier = 2.0;      // delay growth per attempt
+    std::string jitter = "full";  // "full" (0-100%), "equal" (50-100%), "none"
+};
+
+struct BreakerConfig {
+    double failure_ratio = 0.5;   // opens when failures/calls in the window reach this
+    int min_calls = 10;           // ...and at least this many calls were seen in the window
+    int window_ms = 10'000;       // rolling window length
+    int open_ms = 5'000;          // cool-down before half-open
+    int half_open_max_calls = 2;  // trial calls allowed while half-open
+};
+
+struct UpstreamConfig {
+    std::string gateway_url = "https://api-sg.aliexpress.com/sync";
+    std::string app_key;                 // trimmed of whitespace/CR/LF at load time
+    std::string app_secret;              // secret: never printed or logged
+    std::string tracking_id;             // affiliate tracking id
+    std::string sign_method = "sha256";  // "sha256" (HMAC-SHA256) or "md5" (legacy TOP)
+    std::string target_currency = "USD";
+    std::string target_language = "EN";
+    int request_timeout_ms = 3'000;  // overall deadline of one logical call, retries included
+    int attempt_timeout_ms = 1'500;  // deadline of one HTTP attempt
+    int connect_timeout_ms = 1'000;  // TCP/TLS connect deadline
+    RetryConfig retry;
+    BreakerConfig breaker;
+};
+
+struct RedisConfig {
+    std::string url = "redis://127.0.0.1:6379/0";  // empty disables Redis
+};
+
+struct AdminConfig {
+    std::string token;  // secret: bearer token for admin routes; empty disables them
+};
+
+struct LogConfig {
+    std::string level = "info";   // trace|debug|info|warn|error|critical|off (reloadable)
+    std::string format = "json";  // "json" or "text"
+    std::string file;             // empty = stdout only
+    std::size_t max_file_bytes = 10U << 20U;
+    std::size_t max_files = 5;
+};
+
+struct Config {
+    std::string env = "development";  // development | staging | production
+    ServerConfig server;
+    UpstreamConfig upstream;
+    RedisConfig redis;
+    AdminConfig admin;
+    LogConfig log;
+};
+
+// One invalid value: its JSON path, the offending value (secrets redacted) and what is allowed.
+struct ConfigError {
+    std::string path;
+    std::string value;
+    std::string message;
+};
+
+struct LoadOptions {
+    std::string config_dir = "config";  // holds default.json and <env>.json
+    std::string env;                    // empty: SCOUT_ENV from `environment`, else development
+    // Environment variables to consult (normally the process environment).
+    std::map<std::string, std::string> environment;
+    // Command-line overrides, highest layer: {"server.listen", "127.0.0.1:9000"}.
+    std::vector<std::pair<std::string, std::string>> overrides;
+};
+
+struct LoadResult {
+    std::optional<Config> config;     // set when errors is empty
+    std::vector<ConfigError> errors;  // every problem found, in path order
+};
+
+// Builds the configuration from the layers, lowest first: built-in defaults,
+// <config_dir>/default.json, <config_dir>/<env>.json, SCOUT_* environment variables, overrides.
+// Unknown keys in any layer are errors. Never throws on bad input.
+LoadResult load(const LoadOptions& options);
+
+// The process environment as a map (for LoadOptions::environment).
+std::map<std::string, std::string> process_environment();
+
+// One line per error, each ending in '\n':
+//   config error: server.threads = "-1": must be an integer between 0 and 256 (from SCOUT_...)
+// Errors that are not about a setting's value (missing file, unknown key) have no `= "..."`.
+std::string format_errors(const std::vector<ConfigError>& errors);
+
+// The effective configuration as JSON; secrets are replaced by "<redacted>" (or "" if unset)
+// when `redact` is true.
+nlohmann::json to_json(const Config& config, bool redact = true);
+
+// Environment variable name for a JSON path: "server.listen" -> "SCOUT_SERVER_LISTEN".
+std::string env_var_name(std::string_view path);
+
+// Whether a setting may change on reload (SIGHUP) without a restart.
+bool is_reloadable(std::string_view path);
+
+// For SIGHUP: `current` with every reloadable setting taken from `reloaded`. `ignored` lists
+// the non-reloadable paths whose value differs (they need a restart).
+Config apply_reloadable(
+    const Config& current, const Config& reloaded, std::vector<std::string>& ignored
+);
+
+// Reserved SCOUT_* variables that are not settings: load() reads kEnvVarEnv (when
+// LoadOptions::env is empty); kEnvVarConfigDir is for the binary (default of --config-dir).
+inline constexpr std::string_view kEnvVarEnv = "SCOUT_ENV";
+inline constexpr std::string_view kEnvVarConfigDir = "SCOUT_CONFIG_DIR";
+
+// Exit status of the binary when the configuration is invalid (EX_CONFIG, sysexits.h).
+inline constexpr int kExitInvalidConfig = 78;
+
+// One setting as documented; docs/configuration.md has one table row per entry.
+struct SettingInfo {
+    std::string path;           // "upstream.retry.max_attempts"
+    std::string env_var;        // "SCOUT_UPSTREAM_RETRY_MAX_ATTEMPTS"
+    std::string type;           // "string" | "integer" | "number" | "boolean"
+    std::string default_value;  // built-in default as JSON text
+    std::string allowed;        // what validation accepts, e.g. "an integer between 1 and 10"
+    bool reloadable = false;
+    bool secret = false;
+    std::string description;
+};
+
+// Every setting, in table order (the order of LoadResult::errors).
+std::vector<SettingInfo> settings();
+// Every setting path, in table order: "server.listen", ..., "log.max_files".
+std::vector<std::string> setting_paths();
+
+}  // namespace scout::config

@@ -1,0 +1,29 @@
+// Building responses: the one function that makes every client error body
+// {"error":{"code","message","request_id"}}, and JSON success responses. Thread-safe (pure).
+#pragma once
+
+#include <scout/http/request_context.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace scout::http {
+
+// A JSON response with Content-Type application/json and the given body.
+Response json_response(Status status, std::string body, unsigned version = 11);
+
+// The error body for `status`; `code` is a stable machine-readable token ("not_found").
+Response error_response(
+    Status status,
+    std::string_view code,
+    std::string_view message,
+    std::string_view request_id,
+    unsigned version = 11
+);
+
+// Only the JSON text of an error body (for tests and non-Beast callers).
+std::string error_body(
+    std::string_view code, std::string_view message, std::string_view request_id
+);
+
+}  // namespace scout::http

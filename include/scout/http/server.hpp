@@ -1,0 +1,89 @@
+// The HTTP/1.1 server: N worker threads, each with its own io_context and its own listening
+// socket on the same port (SO_REUSEPORT); a connection lives and dies on one worker.
+// start/drain/close_all/stop may be called from any thread; the pipeline factory runs once
+// per worker before the workers start.
+#pragma once
+
+#include <scout/core/asio.hpp>
+#include <scout/http/pipeline.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace scout::http {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 = any free port (see Server::port())
+    std::size_t threads = 1;
+    std::size_t max_body_bytes = 1U << 20U;
+    std::size_t max_header_bytes = 16U << 10U;
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds body_timeout{30'000};
+    std::chrono::milliseconds write_timeout{30'000};
+};
+
+class Worker;
+
+class Server {
+public:
+    // Builds the pipeline of one worker; it may create per-worker clients on `io`.
+    using PipelineFactory =
+        std::function<std::shared_ptr<const Pipeline>(asio::io_context& io, std::size_t worker)>;
+
+    Server(ServerOptions options, PipelineFactory factory);
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    Server(Server&&) = delete;
+    Server& operator=(Server&&) = delete;
+    ~Server();
+
+    // Binds every listener and starts the worker threads. Throws std::system_error when the
+    // address cannot be bound (a start-up failure).
+    void start();
+
+    // The bound port (useful with port 0).
+    [[nodiscard]] std::uint16_t port() const { return port_; }
+
+    // Stops accepting; open connections are still served, each response carries
+    // `Connection: close`.
+    void drain();
+    [[nodiscard]] bool draining() const { return draining_.load(std::memory_order_relaxed); }
+
+    // Requests whose header has been read and whose response is not yet written.
+    [[nodiscard]] std::size_t active_requests() const {
+        return active_requests_.load(std::memory_order_relaxed);
+    }
+    [[nodiscard]] std::size_t open_connections() const {
+        return open_connections_.load(std::memory_order_relaxed);
+    }
+
+    // Closes every connection now (after a drain, or when the grace period is over).
+    void close_all();
+
+    // Stops the workers and joins their threads. Idempotent.
+    void stop();
+
+    [[nodiscard]] std::size_t worker_count() const { return workers_.size(); }
+    asio::io_context& worker_context(std::size_t index);
+
+private:
+    friend class Worker;
+
+    ServerOptions options_;
+    PipelineFactory factory_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    std::uint16_t port_ = 0;
+    std::atomic<bool> draining_{false};
+    std::atomic<std::size_t> active_requests_{0};
+    std::atomic<std::size_t> open_connections_{0};
+    bool stopped_ = false;
+};
+
+}  // namespace scout::http

@@ -1,0 +1,321 @@
+#include "config/fields.hpp"
+
+#include "config/parse.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+namespace scout::config::detail {
+
+namespace {
+
+constexpr std::int64_t kKiB = 1024;
+constexpr std::int64_t kMiB = 1024 * kKiB;
+constexpr std::int64_t kGiB = 1024 * kMiB;
+constexpr std::int64_t kHourMs = 3'600'000;
+
+// `root.*First.*Rest...`: the member a setting lives in, however deep.
+template <auto First, auto... Rest>
+constexpr auto& member(auto& root) {
+    if constexpr (sizeof...(Rest) == 0) {
+        return root.*First;
+    } else {
+        return member<Rest...>(root.*First);
+    }
+}
+
+// One table row: the member chain, the JSON path, the rule, flags and a one-line doc.
+template <auto... Members>
+Field setting(std::string_view path, Rule rule, unsigned flags, std::string_view doc) {
+    return Field{
+        path,
+        [](Config& c) -> Ref { return &member<Members...>(c); },
+        [](const Config& c) -> ConstRef { return &member<Members...>(c); },
+        std::move(rule),
+        flags,
+        doc,
+    };
+}
+
+const std::string* string_value(const Field& field, const Config& config) {
+    const auto value = field.cref(config);
+    const auto* const* s = std::get_if<const std::string*>(&value);
+    return s == nullptr ? nullptr : *s;
+}
+
+std::optional<double> real_value(const Field& field, const Config& config) {
+    const auto value = field.cref(config);
+    if (const auto* const* d = std::get_if<const double*>(&value)) {
+        return **d;
+    }
+    return std::nullopt;
+}
+
+// ---- rules -------------------------------------------------------------------------------
+
+Rule int_between(std::int64_t lo, std::int64_t hi) {
+    Rule rule{"an integer between " + std::to_string(lo) + " and " + std::to_string(hi), {}};
+    rule.check = [lo, hi, allowed = rule.allowed](const Field& f, const Config& c) {
+        const auto v = integer_value(f, c);
+        return (v && *v >= lo && *v <= hi) ? std::nullopt
+                                           : std::optional<std::string>("must be " + allowed);
+    };
+    return rule;
+}
+
+// [lo, hi], or (lo, hi] when `lo_open`.
+Rule real_between(double lo, double hi, bool lo_open) {
+    const auto number = [](double d) { return nlohmann::json(d).dump(); };
+    Rule rule{
+        lo_open ? "a number greater than " + number(lo) + " and at most " + number(hi)
+                : "a number between " + number(lo) + " and " + number(hi),
+        {}};
+    rule.check = [lo, hi, lo_open, allowed = rule.allowed](const Field& f, const Config& c) {
+        const auto v = real_value(f, c);
+        const bool ok = v && (lo_open ? *v > lo : *v >= lo) && *v <= hi;
+        return ok ? std::nullopt : std::optional<std::string>("must be " + allowed);
+    };
+    return rule;
+}
+
+Rule one_of(std::initializer_list<std::string_view> choices) {
+    std::vector<std::string> options(choices.begin(), choices.end());
+    std::string allowed = "one of ";
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        allowed += (i == 0 ? "" : ", ") + options[i];
+    }
+    Rule rule{std::move(allowed), {}};
+    rule.check = [options, allowed = rule.allowed](const Field& f, const Config& c) {
+        const auto* v = string_value(f, c);
+        const bool ok =
+            v != nullptr && std::find(options.begin(), options.end(), *v) != options.end();
+        return ok ? std::nullopt : std::optional<std::string>("must be " + allowed);
+    };
+    return rule;
+}
+
+// A string accepted by `predicate`; `allowed` describes it.
+Rule matching(bool (*predicate)(std::string_view), std::string allowed) {
+    Rule rule{std::move(allowed), {}};
+    rule.check = [predicate, allowed = rule.allowed](const Field& f, const Config& c) {
+        const auto* v = string_value(f, c);
+        return (v != nullptr && predicate(*v)) ? std::nullopt
+                                               : std::optional<std::string>("must be " + allowed);
+    };
+    return rule;
+}
+
+Rule any_string(std::string allowed = "any string") {
+    return Rule{std::move(allowed), [](const Field&, const Config&) {
+                    return std::optional<std::string>();
+                }};
+}
+
+// Any string, but a non-empty one when env is production.
+Rule required_in_production() {
+    return Rule{
+        "any string; must be set when env is production",
+        [](const Field& f, const Config& c) -> std::optional<std::string> {
+            const auto* v = string_value(f, c);
+            if (c.env == "production" && v != nullptr && v->empty()) {
+                return "must be set when env is production (e.g. with " + env_var_name(f.path) +
+                       ")";
+            }
+            return std::nullopt;
+        }};
+}
+
+// `first`, then (when it passes) the cross-field `second`.
+Rule both(Rule first, Rule second) {
+    Rule rule{first.allowed + ", " + second.allowed, {}};
+    rule.check = [a = std::move(first.check), b = std::move(second.check), allowed = rule.allowed](
+                     const Field& f, const Config& c
+                 ) -> std::optional<std::string> {
+        if (a(f, c)) {
+            return "must be " + allowed;
+        }
+        return b(f, c);
+    };
+    return rule;
+}
+
+// Cross-field: this integer compared with the integer setting at `other`.
+Rule compared_to(std::string_view other, bool at_least) {
+    const std::string op = at_least ? "at least " : "at most ";
+    Rule rule{op + std::string(other), {}};
+    rule.check =
+        [other, at_least, op](const Field& f, const Config& c) -> std::optional<std::string> {
+        const Field* o = find_field(other);
+        const auto mine = integer_value(f, c);
+        const auto theirs = o == nullptr ? std::nullopt : integer_value(*o, c);
+        if (!mine || !theirs) {
+            return "must be " + op + std::string(other);
+        }
+        if (at_least ? *mine >= *theirs : *mine <= *theirs) {
+            return std::nullopt;
+        }
+        return "must be " + op + std::string(other) + " (" + std::to_string(*theirs) + ")";
+    };
+    return rule;
+}
+
+bool is_currency(std::string_view s) {
+    return is_upper_letters(s, 3);
+}
+bool is_language(std::string_view s) {
+    return is_upper_letters(s, 2);
+}
+bool is_optional_redis_url(std::string_view s) {
+    return s.empty() || is_redis_url(s);
+}
+
+// ---- the table ---------------------------------------------------------------------------
+// One line per setting. Cross-field rules only couple settings of the same reloadability,
+// so apply_reloadable() cannot produce a combination that validation never saw.
+
+using C = Config;
+using Srv = ServerConfig;
+using Up = UpstreamConfig;
+using Rt = RetryConfig;
+using Br = BreakerConfig;
+using Lg = LogConfig;
+
+std::vector<Field> build_table() {
+    // clang-format off
+    return {
+        setting<&C::server, &Srv::listen>("server.listen", matching(is_listen_address, "host:port with an IPv4 address, localhost or [IPv6] and a port 1-65535"), kPlain, "Address the workers bind (SO_REUSEPORT)"),
+        setting<&C::server, &Srv::threads>("server.threads", int_between(0, 256), kPlain, "Worker threads, one io_context each; 0 = number of cores"),
+        setting<&C::server, &Srv::max_body_bytes>("server.max_body_bytes", int_between(1, kGiB), kPlain, "Largest request body accepted; larger gets 413"),
+        setting<&C::server, &Srv::max_header_bytes>("server.max_header_bytes", int_between(kKiB, kMiB), kPlain, "Largest request header accepted; larger gets 431"),
+        setting<&C::server, &Srv::header_timeout_ms>("server.header_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to receive a request header"),
+        setting<&C::server, &Srv::body_timeout_ms>("server.body_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to receive a request body"),
+        setting<&C::server, &Srv::shutdown_grace_ms>("server.shutdown_grace_ms", int_between(0, 600'000), kPlain, "How long in-flight requests may finish after SIGTERM"),
+
+        setting<&C::upstream, &Up::gateway_url>("upstream.gateway_url", matching(is_http_url, "an http(s)://host[:port]/path URL"), kPlain, "AliExpress Affiliate API gateway"),
+        setting<&C::upstream, &Up::app_key>("upstream.app_key", required_in_production(), kTrim, "AliExpress app key"),
+        setting<&C::upstream, &Up::app_secret>("upstream.app_secret", required_in_production(), kSecret | kTrim, "AliExpress app secret used to sign requests"),
+        setting<&C::upstream, &Up::tracking_id>("upstream.tracking_id", any_string(), kTrim, "Affiliate tracking id put into generated links"),
+        setting<&C::upstream, &Up::sign_method>("upstream.sign_method", one_of({"sha256", "md5"}), kPlain, "Request signature: HMAC-SHA256 or legacy MD5"),
+        setting<&C::upstream, &Up::target_currency>("upstream.target_currency", matching(is_currency, "3 upper-case letters (ISO 4217)"), kPlain, "Currency prices are returned in"),
+        setting<&C::upstream, &Up::target_language>("upstream.target_language", matching(is_language, "2 upper-case letters"), kPlain, "Language product texts are returned in"),
+        setting<&C::upstream, &Up::request_timeout_ms>("upstream.request_timeout_ms", int_between(1, kHourMs), kReloadable, "Deadline of one logical upstream call, retries included"),
+        setting<&C::upstream, &Up::attempt_timeout_ms>("upstream.attempt_timeout_ms", both(int_between(1, kHourMs), compared_to("upstream.request_timeout_ms", false)), kReloadable, "Deadline of one HTTP attempt"),
+        setting<&C::upstream, &Up::connect_timeout_ms>("upstream.connect_timeout_ms", int_between(1, kHourMs), kPlain, "TCP/TLS connect deadline"),
+        setting<&C::upstream, &Up::retry, &Rt::max_attempts>("upstream.retry.max_attempts", int_between(1, 10), kReloadable, "Attempts per upstream call, the first one included"),
+        setting<&C::upstream, &Up::retry, &Rt::base_delay_ms>("upstream.retry.base_delay_ms", int_between(1, 60'000), kReloadable, "Backoff before the first retry (before jitter)"),
+        setting<&C::upstream, &Up::retry, &Rt::max_delay_ms>("upstream.retry.max_delay_ms", both(int_between(1, 600'000), compared_to("upstream.retry.base_delay_ms", true)), kReloadable, "Cap on one backoff delay"),
+        setting<&C::upstream, &Up::retry, &Rt::multiplier>("upstream.retry.multiplier", real_between(1.0, 10.0, false), kReloadable, "Backoff growth per attempt"),
+        setting<&C::upstream, &Up::retry, &Rt::jitter>("upstream.retry.jitter", one_of({"full", "equal", "none"}), kReloadable, "Jitter: full (0-100% of the delay), equal (50-100%), none"),
+        setting<&C::upstream, &Up::breaker, &Br::failure_ratio>("upstream.breaker.failure_ratio", real_between(0.0, 1.0, true), kReloadable, "Failure share in the window that opens the circuit"),
+        setting<&C::upstream, &Up::breaker, &Br::min_calls>("upstream.breaker.min_calls", int_between(1, 10'000), kReloadable, "Calls needed in the window before the circuit may open"),
+        setting<&C::upstream, &Up::breaker, &Br::window_ms>("upstream.breaker.window_ms", int_between(100, kHourMs), kReloadable, "Rolling window length"),
+        setting<&C::upstream, &Up::breaker, &Br::open_ms>("upstream.breaker.open_ms", int_between(100, kHourMs), kReloadable, "Cool-down before the circuit goes half-open"),
+        setting<&C::upstream, &Up::breaker, &Br::half_open_max_calls>("upstream.breaker.half_open_max_calls", int_between(1, 100), kReloadable, "Trial calls allowed while half-open"),
+
+        setting<&C::redis, &RedisConfig::url>("redis.url", matching(is_optional_redis_url, "empty or redis://[user[:password]@]host[:port][/db] with db 0-15"), kUrlPassword, "Shared L2 cache and quota store; empty disables Redis"),
+
+        setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
+
+        setting<&C::log, &Lg::level>("log.level", one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}), kReloadable, "Minimum level written"),
+        setting<&C::log, &Lg::format>("log.format", one_of({"json", "text"}), kPlain, "One JSON object per line, or human-readable text"),
+        setting<&C::log, &Lg::file>("log.file", any_string("any path; empty = stdout only"), kPlain, "Log file (rotated); empty writes to stdout only"),
+        setting<&C::log, &Lg::max_file_bytes>("log.max_file_bytes", int_between(kKiB, 10 * kGiB), kPlain, "Size at which the log file is rotated"),
+        setting<&C::log, &Lg::max_files>("log.max_files", int_between(1, 100), kPlain, "Rotated log files kept"),
+    };
+    // clang-format on
+}
+
+}  // namespace
+
+const std::vector<Field>& fields() {
+    static const std::vector<Field> table = build_table();
+    return table;
+}
+
+std::size_t field_index(std::string_view path) {
+    const auto& table = fields();
+    const auto it =
+        std::find_if(table.begin(), table.end(), [&](const Field& f) { return f.path == path; });
+    return static_cast<std::size_t>(it - table.begin());
+}
+
+const Field* find_field(std::string_view path) {
+    const auto i = field_index(path);
+    return i < fields().size() ? &fields()[i] : nullptr;
+}
+
+std::string_view type_name(const Field& field) {
+    return std::visit(
+        [](auto* p) -> std::string_view {
+            using T = std::remove_const_t<std::remove_pointer_t<decltype(p)>>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                return "string";
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return "boolean";
+            } else if constexpr (std::is_same_v<T, double>) {
+                return "number";
+            } else {
+                return "integer";
+            }
+        },
+        field.cref(Config{})
+    );
+}
+
+std::string value_text(const Field& field, const Config& config) {
+    return std::visit(
+        [](auto* p) -> std::string {
+            using T = std::remove_const_t<std::remove_pointer_t<decltype(p)>>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                return *p;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return *p ? "true" : "false";
+            } else if constexpr (std::is_same_v<T, double>) {
+                if (std::isnan(*p)) {
+                    return "nan";
+                }
+                if (std::isinf(*p)) {
+                    return *p > 0 ? "inf" : "-inf";
+                }
+                return nlohmann::json(*p).dump();
+            } else {
+                return std::to_string(*p);
+            }
+        },
+        field.cref(config)
+    );
+}
+
+std::string display_raw(const Field& field, std::string_view raw) {
+    if (field.has(kSecret)) {
+        return raw.empty() ? std::string() : std::string("<redacted>");
+    }
+    if (field.has(kUrlPassword)) {
+        return redact_url_password(raw);
+    }
+    return std::string(raw);
+}
+
+std::string display_text(const Field& field, const Config& config) {
+    return display_raw(field, value_text(field, config));
+}
+
+std::optional<std::int64_t> integer_value(const Field& field, const Config& config) {
+    const auto value = field.cref(config);
+    if (const auto* const* i = std::get_if<const int*>(&value)) {
+        return **i;
+    }
+    if (const auto* const* s = std::get_if<const std::size_t*>(&value)) {
+        constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+        return static_cast<std::int64_t>(std::min(**s, kMax));
+    }
+    return std::nullopt;
+}
+
+}  // namespace scout::config::detail

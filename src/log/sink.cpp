@@ -1,0 +1,146 @@
+// Scout's spdlog formatter and fan-out sink (see sink.hpp).
+#include "log/sink.hpp"
+
+#include "log/render.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <exception>
+#include <string_view>
+
+namespace scout::log::detail {
+
+namespace {
+
+Level from_spdlog(spdlog::level::level_enum level) {
+    const auto value = static_cast<int>(level);
+    if (value < static_cast<int>(Level::kTrace) || value > static_cast<int>(Level::kOff)) {
+        return Level::kOff;
+    }
+    return static_cast<Level>(value);
+}
+
+std::string_view to_std(spdlog::string_view_t text) {
+    return {text.data(), text.size()};
+}
+
+}  // namespace
+
+void ScoutFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
+    const std::string_view payload = to_std(msg.payload);
+    const bool ours = msg.source.filename == kEventMarker;
+    std::string_view name = to_std(msg.logger_name);
+    std::string_view body = payload;
+    if (ours) {
+        const auto name_size =
+            std::min(static_cast<std::size_t>(std::max(msg.source.line, 0)), payload.size());
+        name = payload.substr(0, name_size);
+        body = payload.substr(name_size);
+    }
+    std::array<char, kTimestampSize> ts{};
+    write_timestamp(ts.data(), msg.time);
+    const std::string_view ts_text(ts.data(), ts.size());
+    const Level level = from_spdlog(msg.level);
+    if (json_) {
+        render_json_head(dest, ts_text, level, name);
+        if (ours) {
+            put(dest, body);
+        } else {
+            render_json_body(dest, body, {});
+        }
+        put(dest, "}\n");
+    } else {
+        put(dest, ts_text);
+        dest.push_back(' ');
+        put(dest, text_level(level));
+        put(dest, " [");
+        append_text_escaped(dest, name);
+        put(dest, "] ");
+        if (ours) {
+            put(dest, body);
+        } else {
+            append_text_escaped(dest, body);
+        }
+        dest.push_back('\n');
+    }
+}
+
+std::unique_ptr<spdlog::formatter> ScoutFormatter::clone() const {
+    return std::make_unique<ScoutFormatter>(json_);
+}
+
+FanoutSink::FanoutSink(std::vector<std::shared_ptr<spdlog::sinks::sink>> children)
+    : children_(std::move(children)) {}
+
+void FanoutSink::log(const spdlog::details::log_msg& msg) {
+    if (msg.source.filename == kBarrierMarker) {
+        std::uint64_t ticket = 0;
+        const std::string_view text = to_std(msg.payload);
+        std::from_chars(text.data(), text.data() + text.size(), ticket);
+        std::exception_ptr error;
+        try {
+            flush();
+        } catch (...) {
+            error = std::current_exception();
+        }
+        complete(ticket);  // always, or flush() would wait forever
+        if (error) {
+            std::rethrow_exception(error);
+        }
+        return;
+    }
+    if (msg.source.filename != kEventMarker &&
+        from_spdlog(msg.level) < g_min_level.load(std::memory_order_relaxed)) {
+        return;  // third-party message below the current level
+    }
+    // One failing child (disk full) must not starve the others; report the first failure
+    // to spdlog's error handler after all children had their turn.
+    std::exception_ptr error;
+    for (const auto& child : children_) {
+        if (!child->should_log(msg.level)) {
+            continue;
+        }
+        try {
+            child->log(msg);
+        } catch (...) {
+            if (!error) {
+                error = std::current_exception();
+            }
+        }
+    }
+    if (error) {
+        std::rethrow_exception(error);
+    }
+}
+
+void FanoutSink::flush() {
+    std::exception_ptr error;
+    for (const auto& child : children_) {
+        try {
+            child->flush();
+        } catch (...) {
+            if (!error) {
+                error = std::current_exception();
+            }
+        }
+    }
+    if (error) {
+        std::rethrow_exception(error);
+    }
+}
+
+void FanoutSink::complete(std::uint64_t ticket) {
+    {
+        const std::lock_guard lock(mutex_);
+        completed_ = std::max(completed_, ticket);
+    }
+    done_.notify_all();
+}
+
+void FanoutSink::wait_for(std::uint64_t ticket) {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return completed_ >= ticket; });
+}
+
+}  // namespace scout::log::detail

@@ -1,0 +1,244 @@
+#include <scout/upstream/circuit_breaker.hpp>
+
+#include <algorithm>
+#include <limits>
+
+namespace scout::upstream {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr int kMinWindowMs = 10;
+
+}  // namespace
+
+CircuitBreaker::CircuitBreaker(
+    const config::BreakerConfig& config,
+    const Clock& clock,
+    Listener listener
+)
+    : clock_(clock),
+      listener_(std::move(listener)),
+      failure_ratio_(config.failure_ratio),
+      min_calls_(static_cast<std::uint32_t>(std::max(config.min_calls, 1))),
+      bucket_width_(
+          milliseconds(std::max(config.window_ms, kMinWindowMs)) / static_cast<int>(kBuckets)
+      ),
+      open_duration_(milliseconds(std::max(config.open_ms, 0))),
+      half_open_max_calls_(std::max(config.half_open_max_calls, 1)) {
+    // No bucket is current yet: an epoch no real time maps to.
+    for (Bucket& bucket : buckets_) {
+        bucket.epoch = std::numeric_limits<std::int64_t>::min();
+    }
+}
+
+bool CircuitBreaker::try_acquire() {
+    Transition transition;
+    bool granted = false;
+    {
+        const std::lock_guard lock(mutex_);
+        const Clock::time_point now = clock_.now();
+        if (state_ == State::kOpen && now >= open_until_) {
+            transition = set_state(State::kHalfOpen);
+        }
+        switch (state_) {
+            case State::kClosed:
+                granted = true;
+                break;
+            case State::kOpen:
+                granted = false;
+                break;
+            case State::kHalfOpen:
+                granted = trials_in_flight_ < half_open_max_calls_;
+                if (granted) {
+                    ++trials_in_flight_;
+                }
+                break;
+        }
+    }
+    if (!granted) {
+        rejected_total_.fetch_add(1, std::memory_order_relaxed);
+    }
+    notify(transition);
+    return granted;
+}
+
+void CircuitBreaker::on_success() {
+    Transition transition;
+    {
+        const std::lock_guard lock(mutex_);
+        switch (state_) {
+            case State::kClosed:
+                record(clock_.now(), /*failed=*/false);
+                break;
+            case State::kOpen:
+                break;  // late result of a call started before opening
+            case State::kHalfOpen:
+                if (trials_in_flight_ == 0) {
+                    break;  // not a trial
+                }
+                --trials_in_flight_;
+                if (++trial_successes_ >= half_open_max_calls_) {
+                    transition = set_state(State::kClosed);
+                }
+                break;
+        }
+    }
+    notify(transition);
+}
+
+void CircuitBreaker::on_failure() {
+    Transition transition;
+    {
+        const std::lock_guard lock(mutex_);
+        const Clock::time_point now = clock_.now();
+        switch (state_) {
+            case State::kClosed:
+                record(now, /*failed=*/true);
+                if (window_trips(now)) {
+                    transition = open_until(now + open_duration_);
+                }
+                break;
+            case State::kOpen:
+                break;  // late result of a call started before opening
+            case State::kHalfOpen:
+                if (trials_in_flight_ == 0) {
+                    break;  // not a trial
+                }
+                transition = open_until(now + open_duration_);
+                break;
+        }
+    }
+    notify(transition);
+}
+
+void CircuitBreaker::release() {
+    const std::lock_guard lock(mutex_);
+    if (state_ == State::kHalfOpen && trials_in_flight_ > 0) {
+        --trials_in_flight_;
+    }
+}
+
+void CircuitBreaker::trip_for(milliseconds duration) {
+    if (duration <= milliseconds::zero()) {
+        return;
+    }
+    Transition transition;
+    {
+        const std::lock_guard lock(mutex_);
+        Clock::time_point until = clock_.now() + duration;
+        if (state_ == State::kOpen) {
+            until = std::max(until, open_until_);
+        }
+        transition = open_until(until);
+    }
+    notify(transition);
+}
+
+CircuitBreaker::State CircuitBreaker::state() const {
+    const std::lock_guard lock(mutex_);
+    return state_;
+}
+
+milliseconds CircuitBreaker::retry_after() const {
+    const std::lock_guard lock(mutex_);
+    if (state_ != State::kOpen) {
+        return milliseconds::zero();
+    }
+    const Clock::duration left = open_until_ - clock_.now();
+    if (left <= Clock::duration::zero()) {
+        return milliseconds::zero();
+    }
+    // Round up so a client never retries a moment too early.
+    return std::chrono::ceil<milliseconds>(left);
+}
+
+std::int64_t CircuitBreaker::epoch_of(Clock::time_point now) const {
+    return now.time_since_epoch() / bucket_width_;
+}
+
+void CircuitBreaker::record(Clock::time_point now, bool failed) {
+    const std::int64_t epoch = epoch_of(now);
+    const auto slot = static_cast<std::size_t>(
+        ((epoch % static_cast<std::int64_t>(kBuckets)) + static_cast<std::int64_t>(kBuckets)) %
+        static_cast<std::int64_t>(kBuckets)
+    );
+    Bucket& bucket = buckets_[slot];
+    if (bucket.epoch != epoch) {
+        bucket = Bucket{epoch, 0, 0};
+    }
+    ++bucket.calls;
+    if (failed) {
+        ++bucket.failures;
+    }
+}
+
+bool CircuitBreaker::window_trips(Clock::time_point now) const {
+    const std::int64_t epoch = epoch_of(now);
+    std::uint64_t calls = 0;
+    std::uint64_t failures = 0;
+    for (const Bucket& bucket : buckets_) {
+        // Buckets of the last kBuckets epochs, the current one included.
+        if (bucket.epoch <= epoch && bucket.epoch > epoch - static_cast<std::int64_t>(kBuckets)) {
+            calls += bucket.calls;
+            failures += bucket.failures;
+        }
+    }
+    return calls >= min_calls_ &&
+           static_cast<double>(failures) >= failure_ratio_ * static_cast<double>(calls);
+}
+
+void CircuitBreaker::clear_window() {
+    for (Bucket& bucket : buckets_) {
+        bucket = Bucket{std::numeric_limits<std::int64_t>::min(), 0, 0};
+    }
+}
+
+CircuitBreaker::Transition CircuitBreaker::open_until(Clock::time_point until) {
+    open_until_ = until;
+    return set_state(State::kOpen);
+}
+
+CircuitBreaker::Transition CircuitBreaker::set_state(State to) {
+    const State from = state_;
+    state_ = to;
+    trials_in_flight_ = 0;
+    trial_successes_ = 0;
+    if (from == to) {
+        return std::nullopt;
+    }
+    switch (to) {
+        case State::kOpen:
+            opened_total_.fetch_add(1, std::memory_order_relaxed);
+            clear_window();
+            break;
+        case State::kHalfOpen:
+            half_open_total_.fetch_add(1, std::memory_order_relaxed);
+            break;
+        case State::kClosed:
+            closed_total_.fetch_add(1, std::memory_order_relaxed);
+            clear_window();
+            break;
+    }
+    return std::make_pair(from, to);
+}
+
+void CircuitBreaker::notify(const Transition& transition) const {
+    if (transition && listener_) {
+        listener_(transition->first, transition->second);
+    }
+}
+
+std::string_view to_string(CircuitBreaker::State state) {
+    switch (state) {
+        case CircuitBreaker::State::kClosed:
+            return "closed";
+        case CircuitBreaker::State::kOpen:
+            return "open";
+        case CircuitBreaker::State::kHalfOpen:
+            return "half_open";
+    }
+    return "closed";
+}
+
+}  // namespace scout::upstream

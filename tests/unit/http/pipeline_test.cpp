@@ -1,0 +1,113 @@
+#include <scout/http/pipeline.hpp>
+#include <scout/http/response.hpp>
+
+#include "support/run_co.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace scout::http {
+namespace {
+
+awaitable<Response> ok_handler(RequestContext& /*ctx*/) {
+    co_return json_response(Status::ok, R"({"ok":true})");
+}
+
+// Records the order in which the chain is entered and left.
+struct Recorder {
+    std::vector<std::string>* trace;
+    std::string name;
+    awaitable<Response> operator()(RequestContext& ctx, Next next) const {
+        trace->push_back(name + ">");
+        Response response = co_await next(ctx);
+        trace->push_back("<" + name);
+        co_return response;
+    }
+};
+
+struct ShortCircuit {
+    awaitable<Response> operator()(RequestContext& ctx, Next /*next*/) const {
+        co_return error_response(
+            Status::too_many_requests, "rate_limited", "slow down", ctx.request_id
+        );
+    }
+};
+
+Response run(const Pipeline& pipeline, Verb method, std::string target) {
+    asio::io_context io;
+    RequestContext ctx;
+    ctx.request.method(method);
+    ctx.request.target(target);
+    ctx.request_id = "rid";
+    return test::run_co(io, pipeline.handle(ctx));
+}
+
+TEST(Pipeline, RunsMiddlewareOutermostFirstAroundTheHandler) {
+    std::vector<std::string> trace;
+    Router router;
+    router.add(Verb::get, "/x", "x", ok_handler);
+    Pipeline pipeline(std::move(router));
+    pipeline.use(Recorder{&trace, "a"});
+    pipeline.use(Recorder{&trace, "b"});
+    const Response response = run(pipeline, Verb::get, "/x?q=1");
+    EXPECT_EQ(response.result(), Status::ok);
+    EXPECT_EQ(trace, (std::vector<std::string>{"a>", "b>", "<b", "<a"}));
+}
+
+TEST(Pipeline, MiddlewareCanShortCircuit) {
+    std::vector<std::string> trace;
+    Router router;
+    router.add(Verb::get, "/x", "x", ok_handler);
+    Pipeline pipeline(std::move(router));
+    pipeline.use(Recorder{&trace, "outer"});
+    pipeline.use(ShortCircuit{});
+    pipeline.use(Recorder{&trace, "inner"});
+    const Response response = run(pipeline, Verb::get, "/x");
+    EXPECT_EQ(response.result(), Status::too_many_requests);
+    EXPECT_EQ(trace, (std::vector<std::string>{"outer>", "<outer"}));
+}
+
+TEST(Pipeline, AnswersNotFoundAndMethodNotAllowedThroughTheChain) {
+    std::vector<std::string> trace;
+    Router router;
+    router.add(Verb::get, "/x", "x", ok_handler);
+    Pipeline pipeline(std::move(router));
+    pipeline.use(Recorder{&trace, "m"});
+
+    const Response missing = run(pipeline, Verb::get, "/y");
+    EXPECT_EQ(missing.result(), Status::not_found);
+    const auto body = nlohmann::json::parse(missing.body().view());
+    EXPECT_EQ(body["error"]["code"], "not_found");
+    EXPECT_EQ(body["error"]["request_id"], "rid");
+
+    const Response wrong = run(pipeline, Verb::put, "/x");
+    EXPECT_EQ(wrong.result(), Status::method_not_allowed);
+    EXPECT_EQ(wrong[boost::beast::http::field::allow], "GET, HEAD");
+    EXPECT_EQ(trace.size(), 4U);  // the chain ran for both
+}
+
+TEST(Pipeline, SplitsTargetIntoPathAndQuery) {
+    std::string_view path;
+    std::string_view query;
+    split_target("/search?q=usb&sort=price_asc", path, query);
+    EXPECT_EQ(path, "/search");
+    EXPECT_EQ(query, "q=usb&sort=price_asc");
+    split_target("/health", path, query);
+    EXPECT_EQ(path, "/health");
+    EXPECT_EQ(query, "");
+}
+
+TEST(ErrorBody, HasCodeMessageAndRequestIdAndSurvivesInvalidUtf8) {
+    const auto body =
+        nlohmann::json::parse(error_body("bad_request", "bad \xff byte \"q\"", "id-1"));
+    EXPECT_EQ(body["error"]["code"], "bad_request");
+    EXPECT_EQ(body["error"]["request_id"], "id-1");
+    EXPECT_NE(body["error"]["message"].get<std::string>().find("byte \"q\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace scout::http
