@@ -84,7 +84,10 @@ http::Response upstream_error_response(
 }
 
 awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) const {
-    auto parsed = boost::urls::parse_query(ctx.query);
+    // Boost.URL 1.81's parse_query reads its argument as a NUL-terminated string: parse an
+    // owned copy, never a view into the request target.
+    const std::string query_text(ctx.query);
+    auto parsed = boost::urls::parse_query(query_text);
     if (!parsed) {
         co_return bad_parameter(ctx, "the query string is malformed");
     }
@@ -124,9 +127,11 @@ awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) c
     query.target_currency = cfg->upstream.target_currency;
     query.target_language = cfg->upstream.target_language;
     query.tracking_id = cfg->upstream.tracking_id;
-    auto result = co_await source_->query_products(
-        std::move(query), {.request_id = ctx.request_id, .deadline = {}}
-    );
+    // Arguments of a co_await'ed call are named locals: GCC 12 may destroy temporaries in a
+    // co_await expression twice.
+    upstream::CallOptions call_options;
+    call_options.request_id = ctx.request_id;
+    auto result = co_await source_->query_products(std::move(query), std::move(call_options));
     if (!result) {
         co_return upstream_error_response(result.error(), ctx);
     }

@@ -41,7 +41,17 @@ struct Connection {
 class Worker {
 public:
     Worker(Server& server, std::size_t index)
-        : server_(server), index_(index), acceptor_(io_), guard_(asio::make_work_guard(io_)) {}
+        : server_(server),
+          index_(index),
+          acceptor_(io_),
+          guard_(asio::make_work_guard(io_)),
+          header_too_large_(
+              "request header exceeds " + std::to_string(server.options_.max_header_bytes) +
+              " bytes"
+          ),
+          body_too_large_(
+              "request body exceeds " + std::to_string(server.options_.max_body_bytes) + " bytes"
+          ) {}
 
     void listen(const tcp::endpoint& endpoint) {
         acceptor_.open(endpoint.protocol());
@@ -193,8 +203,17 @@ private:
                         stream,
                         Status::request_header_fields_too_large,
                         "header_too_large",
-                        "request header exceeds " + std::to_string(options.max_header_bytes) +
-                            " bytes",
+                        header_too_large_,
+                        client
+                    );
+                } else if (read_ec == bhttp::error::body_limit) {
+                    // The parser checks a declared Content-Length against the limit while
+                    // reading the header.
+                    co_await reject(
+                        stream,
+                        Status::payload_too_large,
+                        "payload_too_large",
+                        body_too_large_,
                         client
                     );
                 } else if (read_ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() && read_ec != bhttp::error::end_of_stream && read_ec != bhttp::error::partial_message) {
@@ -227,7 +246,7 @@ private:
                         stream,
                         Status::payload_too_large,
                         "payload_too_large",
-                        "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes",
+                        body_too_large_,
                         client
                     );
                     break;
@@ -250,7 +269,7 @@ private:
                         stream,
                         Status::payload_too_large,
                         "payload_too_large",
-                        "request body exceeds " + std::to_string(options.max_body_bytes) + " bytes",
+                        body_too_large_,
                         client
                     );
                     break;
@@ -309,6 +328,10 @@ private:
     std::shared_ptr<const Pipeline> pipeline_;
     std::list<Connection> connections_;
     std::thread thread_;
+    // Rejection messages, built once. Arguments of a co_await'ed call are named objects:
+    // GCC 12 may destroy temporaries in a co_await expression twice.
+    const std::string header_too_large_;
+    const std::string body_too_large_;
 };
 
 Server::Server(ServerOptions options, PipelineFactory factory)

@@ -89,6 +89,8 @@ std::shared_ptr<Backend> make_async_backend(
         kSpdlogName, backend->fanout, backend->pool, spdlog::async_overflow_policy::block
     );
     backend->logger->set_level(spdlog::level::trace);
+    // Warnings and errors reach the sinks at once; everything else within a second (below).
+    backend->logger->flush_on(spdlog::level::warn);
     return backend;
 }
 
@@ -161,6 +163,8 @@ void init(const Options& options) {
         ),
         options.level
     );
+    // Operators tail the file and pipes buffer stdout: flush all sinks every second.
+    spdlog::flush_every(std::chrono::seconds(1));
 }
 
 void init_for_test(const Options& options, std::shared_ptr<spdlog::sinks::sink> sink) {

@@ -1,13 +1,13 @@
 #include "sim/catalogue.hpp"
 
+#include "sim/catalogue_data.hpp"
+#include "sim/rng.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
 #include <unordered_set>
-
-#include "sim/catalogue_data.hpp"
-#include "sim/rng.hpp"
 
 namespace scout::sim {
 
@@ -23,8 +23,7 @@ constexpr std::string_view kEnDash = " \u2013 ";
 constexpr std::string_view kMojibakeDash = " \xC3\xA2\xC2\x80\xC2\x93 ";
 
 constexpr std::array<std::string_view, 12> kStopWords{
-    {"for", "with", "and", "the", "of", "in", "to", "an", "on", "amp", "by", "from"}
-};
+    {"for", "with", "and", "the", "of", "in", "to", "an", "on", "amp", "by", "from"}};
 
 std::vector<std::string_view> split_bars(std::string_view list) {
     std::vector<std::string_view> out;
@@ -39,7 +38,9 @@ std::vector<std::string_view> split_bars(std::string_view list) {
     return out;
 }
 
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+bool is_continuation(char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
+}
 
 std::size_t count_code_points(std::string_view s) {
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
@@ -155,7 +156,9 @@ void insert_html_entity(std::string& title, Rng& rng) {
     for (const std::string_view word : {"Women ", "Men "}) {
         const auto pos = title.find(word);
         if (pos != std::string::npos && (pos == 0 || title[pos - 1] == ' ')) {
-            title.replace(pos, word.size() - 1, std::string(word.substr(0, word.size() - 1)) + "&#39;s");
+            title.replace(
+                pos, word.size() - 1, std::string(word.substr(0, word.size() - 1)) + "&#39;s"
+            );
             return;
         }
     }
@@ -223,8 +226,8 @@ std::vector<std::string> search_tokens(std::string_view text) {
         if (current.size() > 3 && current.back() == 's' && current[current.size() - 2] != 's') {
             current.pop_back();
         }
-        const bool stop = std::find(kStopWords.begin(), kStopWords.end(), current) !=
-                          kStopWords.end();
+        const bool stop =
+            std::find(kStopWords.begin(), kStopWords.end(), current) != kStopWords.end();
         if (current.size() > 1 && !stop) {
             tokens.push_back(current);
         }
@@ -264,12 +267,15 @@ void Catalogue::build_categories() {
         categories_.push_back(std::move(category));
     };
     subcategory_index_.resize(data::subcategories().size());
+    parent_index_.resize(data::subcategories().size());
     for (const auto& top : data::top_categories()) {
+        const auto top_index = static_cast<std::uint16_t>(categories_.size());
         add(Category{top.id, std::string(top.name), 0, top.test, false});
         const auto subs = data::subcategories();
         for (std::size_t s = 0; s < subs.size(); ++s) {
             if (subs[s].parent_id == top.id) {
                 subcategory_index_[s] = static_cast<std::uint16_t>(categories_.size());
+                parent_index_[s] = top_index;
                 add(Category{subs[s].id, std::string(subs[s].name), top.id, false, false});
             }
         }
@@ -298,11 +304,13 @@ void Catalogue::build_shops() {
         if (style < 0.25) {
             shop.name = std::string(rng.pick(data::brand_words())) + " Official Store";
         } else if (style < 0.7) {
-            shop.name = std::string(rng.pick(words)) + " " + std::string(rng.pick(words)) + " Store";
+            shop.name =
+                std::string(rng.pick(words)) + " " + std::string(rng.pick(words)) + " Store";
         } else if (style < 0.85) {
             shop.name = "Shop" + std::to_string(shop.id) + " Store";
         } else {
-            shop.name = std::string(rng.pick(words)) + std::string(rng.pick(words)) + " Global Store";
+            shop.name =
+                std::string(rng.pick(words)) + std::string(rng.pick(words)) + " Global Store";
         }
         shops_.push_back(std::move(shop));
     }
@@ -332,15 +340,8 @@ void Catalogue::build_products() {
         const auto set = [&flags](ProductFlag flag) { flags |= static_cast<std::uint32_t>(flag); };
 
         const std::size_t sub = vocab.pick_subcategory(rng);
-        const auto& spec = subs[sub];
         product.category = subcategory_index_[sub];
-        product.first_level = 0;
-        for (std::size_t c = 0; c < categories_.size(); ++c) {
-            if (categories_[c].id == spec.parent_id) {
-                product.first_level = static_cast<std::uint16_t>(c);
-                break;
-            }
-        }
+        product.first_level = parent_index_[sub];
 
         // Near-duplicate: reuse the title stem and price of an earlier listing of the same
         // subcategory, re-drawn from that listing's own seed.
@@ -389,7 +390,8 @@ void Catalogue::build_products() {
         do {
             const double u = rng.unit();
             if (u < 0.85) {
-                product.id = 1005000000000000LL + rng.between(0, 999999999999LL);
+                product.id =
+                    1005001000000000LL + rng.between(0, 8999999999LL);  // 1005001… to 1005009…
             } else if (u < 0.95) {
                 product.id = 4000000000000LL + rng.between(0, 999999999999LL);
             } else {
@@ -412,7 +414,7 @@ void Catalogue::build_products() {
                 1, static_cast<std::int32_t>(std::lround(original->sale_cents * factor))
             );
         } else {
-            product.sale_cents = log_uniform_cents(rng, spec.min_cents, spec.max_cents);
+            product.sale_cents = log_uniform_cents(rng, subs[sub].min_cents, subs[sub].max_cents);
         }
         product.discount_percent =
             rng.chance(0.35) ? 0 : static_cast<std::uint8_t>(rng.between(5, 75));
@@ -559,175 +561,202 @@ const Category* Catalogue::find_category(std::int64_t category_id) const {
     return nullptr;
 }
 
-std::vector<std::uint32_t> Catalogue::search(const SearchQuery& query) const {
-    const Currency usd{"USD", 1.0};
-    const Currency& currency = query.currency != nullptr ? *query.currency : usd;
-    const auto passes = [&](std::uint32_t i) {
-        const Product& p = products_[i];
-        if (!p.affiliate() || (query.hot_only && p.hot_commission_bp == 0)) {
+bool Catalogue::passes_filters(std::uint32_t index, const SearchQuery& query) const {
+    const Product& p = products_[index];
+    if (!p.affiliate() || (query.hot_only && p.hot_commission_bp == 0)) {
+        return false;
+    }
+    if (!query.category_ids.empty()) {
+        const std::int64_t sub = categories_[p.category].id;
+        const std::int64_t top = categories_[p.first_level].id;
+        const bool hit = std::any_of(
+            query.category_ids.begin(),
+            query.category_ids.end(),
+            [sub, top](std::int64_t id) { return id == sub || id == top; }
+        );
+        if (!hit) {
             return false;
         }
-        if (!query.category_ids.empty()) {
-            const std::int64_t sub = categories_[p.category].id;
-            const std::int64_t top = categories_[p.first_level].id;
-            const bool hit = std::any_of(
-                query.category_ids.begin(),
-                query.category_ids.end(),
-                [sub, top](std::int64_t id) { return id == sub || id == top; }
-            );
-            if (!hit) {
-                return false;
-            }
-        }
-        if (query.min_price || query.max_price) {
-            const std::int64_t price = convert_cents(p.sale_cents, currency);
-            if ((query.min_price && price < *query.min_price) ||
-                (query.max_price && price > *query.max_price)) {
-                return false;
-            }
-        }
-        if (query.max_ship_days && p.ship_days > *query.max_ship_days) {
+    }
+    if (query.min_price || query.max_price) {
+        static const Currency kUsd{"USD", 1.0};
+        const std::int64_t price =
+            convert_cents(p.sale_cents, query.currency != nullptr ? *query.currency : kUsd);
+        if ((query.min_price && price < *query.min_price) ||
+            (query.max_price && price > *query.max_price)) {
             return false;
         }
-        if (query.platform && *query.platform != PlatformType::kAll &&
-            p.platform != *query.platform) {
-            return false;
-        }
-        return true;
-    };
+    }
+    if (query.max_ship_days && p.ship_days > *query.max_ship_days) {
+        return false;
+    }
+    return !query.platform || *query.platform == PlatformType::kAll ||
+           p.platform == *query.platform;
+}
 
-    std::vector<std::uint32_t> full;
-    std::vector<std::uint32_t> partial;
-    std::uint64_t query_hash = 0x1234567;
-    const bool has_keywords =
-        query.keywords.find_first_not_of(" \t\r\n") != std::string_view::npos;
+Catalogue::Matches Catalogue::match(const SearchQuery& query) const {
+    Matches matches;
+    const bool has_keywords = query.keywords.find_first_not_of(" \t\r\n") != std::string_view::npos;
     if (!has_keywords) {
         for (std::uint32_t i = 0; i < products_.size(); ++i) {
-            if (passes(i)) {
-                full.push_back(i);
+            if (passes_filters(i, query)) {
+                matches.full.push_back(i);
             }
         }
-    } else {
-        std::vector<std::string> tokens = search_tokens(query.keywords);
-        std::sort(tokens.begin(), tokens.end());
-        tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
-        if (tokens.empty()) {
-            return {};
+        return matches;
+    }
+    std::vector<std::string> tokens = search_tokens(query.keywords);
+    std::sort(tokens.begin(), tokens.end());
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    std::vector<const std::vector<std::uint32_t>*> lists;  // posting lists, ascending
+    bool all_present = !tokens.empty();
+    for (const auto& token : tokens) {
+        matches.query_hash = hash_combine(matches.query_hash, fnv1a(token));
+        const auto it = index_.find(token);
+        if (it == index_.end()) {
+            all_present = false;
+        } else {
+            lists.push_back(&it->second);
         }
-        std::vector<const std::vector<std::uint32_t>*> lists;
-        bool all_present = true;
-        for (const auto& token : tokens) {
-            query_hash = hash_combine(query_hash, fnv1a(token));
-            const auto it = index_.find(token);
-            if (it == index_.end()) {
-                all_present = false;
-            } else {
-                lists.push_back(&it->second);
-            }
-        }
+    }
+    if (all_present) {  // every token: intersect, smallest list first
         std::sort(lists.begin(), lists.end(), [](const auto* a, const auto* b) {
             return a->size() < b->size();
         });
-        if (all_present) {
-            std::vector<std::uint32_t> current = *lists.front();
-            std::vector<std::uint32_t> next;
-            for (std::size_t l = 1; l < lists.size() && !current.empty(); ++l) {
-                next.clear();
-                std::set_intersection(
-                    current.begin(),
-                    current.end(),
-                    lists[l]->begin(),
-                    lists[l]->end(),
-                    std::back_inserter(next)
-                );
-                current.swap(next);
-            }
-            for (const std::uint32_t i : current) {
-                if (passes(i)) {
-                    full.push_back(i);
-                }
-            }
-        }
-        const auto cap =
-            static_cast<std::size_t>(static_cast<double>(full.size()) * query.partial_match_share);
-        if (tokens.size() > 1 && cap > 0) {
-            // Weak relevance: listings matching only some of the words.
-            std::vector<std::uint32_t> any;
-            for (const auto* list : lists) {
-                std::vector<std::uint32_t> merged;
-                std::set_union(
-                    any.begin(), any.end(), list->begin(), list->end(), std::back_inserter(merged)
-                );
-                any.swap(merged);
-            }
-            std::set_difference(
-                any.begin(), any.end(), full.begin(), full.end(), std::back_inserter(partial)
+        std::vector<std::uint32_t> current = *lists.front();
+        std::vector<std::uint32_t> next;
+        for (std::size_t l = 1; l < lists.size() && !current.empty(); ++l) {
+            next.clear();
+            std::set_intersection(
+                current.begin(),
+                current.end(),
+                lists[l]->begin(),
+                lists[l]->end(),
+                std::back_inserter(next)
             );
-            std::erase_if(partial, [&passes](std::uint32_t i) { return !passes(i); });
+            current.swap(next);
+        }
+        for (const std::uint32_t i : current) {
+            if (passes_filters(i, query)) {
+                matches.full.push_back(i);
+            }
         }
     }
-
-    const auto score = [this, query_hash](std::uint32_t i) {
-        const Product& p = products_[i];
-        const double jitter =
-            to_unit(hash_combine(query_hash, static_cast<std::uint64_t>(p.id))) * 3.0;
-        return static_cast<double>(p.popularity) + jitter;
-    };
-    const auto by_relevance = [&score](std::vector<std::uint32_t>& v) {
-        std::vector<std::pair<double, std::uint32_t>> keyed;
-        keyed.reserve(v.size());
-        for (const std::uint32_t i : v) {
-            keyed.emplace_back(score(i), i);
+    const bool weak = tokens.size() > 1 && query.partial_match_share > 0.0 && !matches.full.empty();
+    if (weak) {  // listings matching only some of the words
+        std::vector<std::uint32_t> any;
+        for (const auto* list : lists) {
+            std::vector<std::uint32_t> merged;
+            std::set_union(
+                any.begin(), any.end(), list->begin(), list->end(), std::back_inserter(merged)
+            );
+            any.swap(merged);
         }
-        std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
-            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        std::set_difference(
+            any.begin(),
+            any.end(),
+            matches.full.begin(),
+            matches.full.end(),
+            std::back_inserter(matches.partial)
+        );
+        std::erase_if(matches.partial, [this, &query](std::uint32_t i) {
+            return !passes_filters(i, query);
         });
-        for (std::size_t k = 0; k < keyed.size(); ++k) {
-            v[k] = keyed[k].second;
+    }
+    return matches;
+}
+
+std::vector<std::uint32_t> Catalogue::search(const SearchQuery& query) const {
+    Matches matches = match(query);
+
+    // Relevance = popularity + a per-query deterministic jitter; the explicit sort orders
+    // break ties by relevance. Only the first `sorted_limit` entries are ordered (partial
+    // sort): a page never needs more, and deep sorts would dominate the cost of a call.
+    struct Ranked {
+        double score;
+        std::uint32_t index;
+    };
+    const auto rank = [this, &matches](const std::vector<std::uint32_t>& indices) {
+        std::vector<Ranked> ranked;
+        ranked.reserve(indices.size());
+        for (const std::uint32_t i : indices) {
+            const Product& p = products_[i];
+            const double jitter =
+                to_unit(hash_combine(matches.query_hash, static_cast<std::uint64_t>(p.id))) * 3.0;
+            ranked.push_back({static_cast<double>(p.popularity) + jitter, i});
+        }
+        return ranked;
+    };
+    const auto by_relevance = [](const Ranked& a, const Ranked& b) {
+        return a.score != b.score ? a.score > b.score : a.index < b.index;
+    };
+    const auto order = [&query](std::vector<Ranked>& ranked, auto less) {
+        const std::size_t limit = std::min(ranked.size(), query.sorted_limit);
+        if (limit < ranked.size()) {
+            std::partial_sort(
+                ranked.begin(),
+                ranked.begin() + static_cast<std::ptrdiff_t>(limit),
+                ranked.end(),
+                less
+            );
+        } else {
+            std::sort(ranked.begin(), ranked.end(), less);
         }
     };
-    by_relevance(full);
-    if (!partial.empty()) {
-        by_relevance(partial);
-        const auto cap =
-            static_cast<std::size_t>(static_cast<double>(full.size()) * query.partial_match_share);
-        partial.resize(std::min(partial.size(), cap));
-        full.insert(full.end(), partial.begin(), partial.end());
-    }
-
-    const auto sort_by = [this, &full](auto key, bool ascending) {
-        std::stable_sort(full.begin(), full.end(), [&](std::uint32_t a, std::uint32_t b) {
-            const auto ka = key(products_[a]);
-            const auto kb = key(products_[b]);
-            return ascending ? ka < kb : ka > kb;
-        });
+    const auto with_key = [this, &by_relevance](auto key, bool ascending) {
+        return [this, key, ascending, &by_relevance](const Ranked& a, const Ranked& b) {
+            const auto ka = key(products_[a.index]);
+            const auto kb = key(products_[b.index]);
+            if (ka != kb) {
+                return ascending ? ka < kb : ka > kb;
+            }
+            return by_relevance(a, b);
+        };
     };
-    const auto price = [](const Product& p) { return p.sale_cents; };
-    const auto volume = [](const Product& p) { return p.volume; };
-    const auto discount = [](const Product& p) { return p.discount_percent; };
-    switch (query.sort) {
-        case SortOrder::kRelevance:
-            break;
-        case SortOrder::kSalePriceAsc:
-            sort_by(price, true);
-            break;
-        case SortOrder::kSalePriceDesc:
-            sort_by(price, false);
-            break;
-        case SortOrder::kVolumeAsc:
-            sort_by(volume, true);
-            break;
-        case SortOrder::kVolumeDesc:
-            sort_by(volume, false);
-            break;
-        case SortOrder::kDiscountAsc:
-            sort_by(discount, true);
-            break;
-        case SortOrder::kDiscountDesc:
-            sort_by(discount, false);
-            break;
+
+    std::vector<Ranked> ranked = rank(matches.full);
+    std::vector<Ranked> weak = rank(matches.partial);
+    std::sort(weak.begin(), weak.end(), by_relevance);
+    weak.resize(std::min(
+        weak.size(),
+        static_cast<std::size_t>(static_cast<double>(ranked.size()) * query.partial_match_share)
+    ));
+    if (query.sort == SortOrder::kRelevance) {
+        order(ranked, by_relevance);
+        ranked.insert(ranked.end(), weak.begin(), weak.end());  // weak matches come last
+    } else {
+        ranked.insert(ranked.end(), weak.begin(), weak.end());
+        const auto price = [](const Product& p) { return p.sale_cents; };
+        const auto volume = [](const Product& p) { return p.volume; };
+        const auto discount = [](const Product& p) { return p.discount_percent; };
+        switch (query.sort) {
+            case SortOrder::kSalePriceAsc:
+                order(ranked, with_key(price, true));
+                break;
+            case SortOrder::kSalePriceDesc:
+                order(ranked, with_key(price, false));
+                break;
+            case SortOrder::kVolumeAsc:
+                order(ranked, with_key(volume, true));
+                break;
+            case SortOrder::kVolumeDesc:
+                order(ranked, with_key(volume, false));
+                break;
+            case SortOrder::kDiscountAsc:
+                order(ranked, with_key(discount, true));
+                break;
+            case SortOrder::kDiscountDesc:
+                order(ranked, with_key(discount, false));
+                break;
+            case SortOrder::kRelevance:
+                break;
+        }
     }
-    return full;
+    std::vector<std::uint32_t> result(ranked.size());
+    for (std::size_t k = 0; k < ranked.size(); ++k) {
+        result[k] = ranked[k].index;
+    }
+    return result;
 }
 
 }  // namespace scout::sim

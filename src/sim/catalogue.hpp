@@ -3,6 +3,9 @@
 // keyword search. Immutable after construction; safe to share between threads.
 #pragma once
 
+#include "sim/currency.hpp"
+#include "sim/quirks.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -12,14 +15,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/currency.hpp"
-#include "sim/quirks.hpp"
-
 namespace scout::sim {
 
 struct CatalogueOptions {
-    std::uint64_t seed = 42;       // same seed + size + quirk rates -> identical catalogue
-    std::size_t size = 20000;      // number of products
+    std::uint64_t seed = 42;   // same seed + size + quirk rates -> identical catalogue
+    std::size_t size = 20000;  // number of products
     QuirkRates quirks = QuirkRates::defaults();
 };
 
@@ -73,10 +73,10 @@ struct Product {
     std::int64_t sku_id = 0;  // always > 2^53
     std::string title;        // as served (quirks applied, at most 128 code points)
     std::uint64_t media_seed = 0;
-    std::uint32_t shop = 0;          // index into Catalogue::shops()
-    std::uint16_t category = 0;      // index of the second-level category
-    std::uint16_t first_level = 0;   // index of its top-level category
-    std::int32_t sale_cents = 0;     // USD; 0 or negative only for invalid products
+    std::uint32_t shop = 0;         // index into Catalogue::shops()
+    std::uint16_t category = 0;     // index of the second-level category
+    std::uint16_t first_level = 0;  // index of its top-level category
+    std::int32_t sale_cents = 0;    // USD; 0 or negative only for invalid products
     std::int32_t original_cents = 0;
     std::int32_t app_sale_cents = 0;
     std::int32_t volume = 0;
@@ -109,17 +109,21 @@ enum class SortOrder {
 };
 
 struct SearchQuery {
-    std::string_view keywords;                // empty = no keyword filter
-    std::vector<std::int64_t> category_ids;   // first- or second-level; empty = any
-    std::optional<std::int64_t> min_price;    // hundredths of `currency`, inclusive
+    std::string_view keywords;               // empty = no keyword filter
+    std::vector<std::int64_t> category_ids;  // first- or second-level; empty = any
+    std::optional<std::int64_t> min_price;   // hundredths of `currency`, inclusive
     std::optional<std::int64_t> max_price;
-    const Currency* currency = nullptr;       // nullptr = USD
+    const Currency* currency = nullptr;  // nullptr = USD
     SortOrder sort = SortOrder::kRelevance;
-    bool hot_only = false;                    // hotproduct.query
-    std::optional<int> max_ship_days;         // delivery_days
-    std::optional<PlatformType> platform;     // PLAZA / TMALL filter
-    double partial_match_share = 0.0;         // weak relevance: partial matches appended,
-                                              // at most this share of the full matches
+    bool hot_only = false;                 // hotproduct.query
+    std::optional<int> max_ship_days;      // delivery_days
+    std::optional<PlatformType> platform;  // PLAZA / TMALL filter
+    double partial_match_share = 0.0;      // weak relevance: partial matches appended,
+                                           // at most this share of the full matches
+    std::size_t sorted_limit =
+        static_cast<std::size_t>(-1);  // only this many leading
+                                       // results are ordered; the rest follow in
+                                       // unspecified order (the count stays exact)
 };
 
 // Lower-case ASCII alphanumeric runs, plural 's' stripped, stop words and one-letter tokens
@@ -145,22 +149,29 @@ public:
     [[nodiscard]] const Category& first_level_of(const Product& product) const {
         return categories_[product.first_level];
     }
-    [[nodiscard]] const Shop& shop_of(const Product& product) const {
-        return shops_[product.shop];
-    }
+    [[nodiscard]] const Shop& shop_of(const Product& product) const { return shops_[product.shop]; }
 
     // Indices into products() of the affiliate products matching `query`, in result order.
     [[nodiscard]] std::vector<std::uint32_t> search(const SearchQuery& query) const;
 
 private:
+    struct Matches {
+        std::vector<std::uint32_t> full;     // every keyword matches (ascending index)
+        std::vector<std::uint32_t> partial;  // some keywords match (weak relevance)
+        std::uint64_t query_hash = 0x1234567;
+    };
+
     void build_categories();
     void build_shops();
     void build_products();
     void build_index();
+    [[nodiscard]] bool passes_filters(std::uint32_t index, const SearchQuery& query) const;
+    [[nodiscard]] Matches match(const SearchQuery& query) const;
 
     CatalogueOptions options_;
     std::vector<Category> categories_;
     std::vector<std::uint16_t> subcategory_index_;  // spec order -> categories_ index
+    std::vector<std::uint16_t> parent_index_;       // spec order -> its top-level's index
     std::vector<Shop> shops_;
     std::vector<Product> products_;
     std::unordered_map<std::int64_t, std::uint32_t> by_id_;

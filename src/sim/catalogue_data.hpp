@@ -19,10 +19,10 @@ struct SubcategorySpec {
     std::int64_t parent_id;
     std::int64_t id;
     std::string_view name;
-    std::uint32_t weight;          // relative share of generated products
-    std::string_view nouns;        // '|'-separated core product phrases
-    std::string_view attributes;   // '|'-separated title attributes
-    std::int32_t min_cents;        // USD price band of the sale price
+    std::uint32_t weight;         // relative share of generated products
+    std::string_view nouns;       // '|'-separated core product phrases
+    std::string_view attributes;  // '|'-separated title attributes
+    std::int32_t min_cents;       // USD price band of the sale price
     std::int32_t max_cents;
 };
 

@@ -9,17 +9,21 @@ namespace scout::sim {
 namespace {
 
 constexpr std::array<Currency, 19> kCurrencies{{
-    {"USD", 1.0},     {"GBP", 0.79},     {"CAD", 1.36},    {"EUR", 0.92},   {"UAH", 41.2},
-    {"MXN", 17.1},    {"TRY", 32.5},     {"RUB", 92.0},    {"BRL", 5.05},   {"AUD", 1.52},
-    {"INR", 83.3},    {"JPY", 151.0},    {"IDR", 15750.0}, {"SEK", 10.6},   {"KRW", 1335.0},
-    {"ILS", 3.7},     {"THB", 36.2},     {"CLP", 940.0},   {"VND", 24600.0},
+    {"USD", 1.0},  {"GBP", 0.79},  {"CAD", 1.36},    {"EUR", 0.92},    {"UAH", 41.2},
+    {"MXN", 17.1}, {"TRY", 32.5},  {"RUB", 92.0},    {"BRL", 5.05},    {"AUD", 1.52},
+    {"INR", 83.3}, {"JPY", 151.0}, {"IDR", 15750.0}, {"SEK", 10.6},    {"KRW", 1335.0},
+    {"ILS", 3.7},  {"THB", 36.2},  {"CLP", 940.0},   {"VND", 24600.0},
 }};
 
-char upper_ascii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper_ascii(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 }  // namespace
 
-std::span<const Currency> currencies() { return kCurrencies; }
+std::span<const Currency> currencies() {
+    return kCurrencies;
+}
 
 const Currency* find_currency(std::string_view code) {
     for (const auto& currency : kCurrencies) {

@@ -3,11 +3,11 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace scout::sim {
 
@@ -17,23 +17,23 @@ using Json = nlohmann::ordered_json;
 enum class Dialect { kIop, kTop };
 
 enum class ErrorKind {
-    kMissingParameter,      // a required system or business parameter is absent
-    kInvalidAppKey,         // unknown app_key
-    kInvalidTimestamp,      // unparsable or outside the window
-    kInvalidSignature,      // IOP IncompleteSignature / TOP 25
-    kInvalidMethod,         // unknown API method
-    kInvalidParameter,      // business validation
-    kApiCallLimited,        // per app+API frequency ban (token bucket)
-    kAppQuotaExceeded,      // per app daily quota
-    kServiceTimeout,        // ISP backend timeout (fault injection)
-    kLinkGenerateFailed,    // ISP failure of link.generate (fault injection)
+    kMissingParameter,    // a required system or business parameter is absent
+    kInvalidAppKey,       // unknown app_key
+    kInvalidTimestamp,    // unparsable or outside the window
+    kInvalidSignature,    // IOP IncompleteSignature / TOP 25
+    kInvalidMethod,       // unknown API method
+    kInvalidParameter,    // business validation
+    kApiCallLimited,      // per app+API frequency ban (token bucket)
+    kAppQuotaExceeded,    // per app daily quota
+    kServiceTimeout,      // ISP backend timeout (fault injection)
+    kLinkGenerateFailed,  // ISP failure of link.generate (fault injection)
 };
 
 struct GatewayError {
     ErrorKind kind = ErrorKind::kInvalidParameter;
-    std::string param;              // offending parameter name, if any
-    std::string detail;             // human-readable detail appended to the message
-    std::int64_t ban_seconds = 0;   // for the call-limit kinds
+    std::string param;             // offending parameter name, if any
+    std::string detail;            // human-readable detail appended to the message
+    std::int64_t ban_seconds = 0;  // for the call-limit kinds
 };
 
 // "aliexpress.affiliate.product.query" -> "aliexpress_affiliate_product_query_response".

@@ -4,6 +4,7 @@
 
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
+
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -16,8 +17,7 @@ struct Failure {
 
 // Found by ADL when Result<T>::value() is called on an error.
 [[noreturn]] inline void throw_exception_from_error(
-    const Failure& failure,
-    const boost::source_location& /*location*/
+    const Failure& failure, const boost::source_location& /*location*/
 ) {
     throw std::invalid_argument(failure.message);
 }
@@ -25,6 +25,8 @@ struct Failure {
 template <class T>
 using Result = boost::system::result<T, Failure>;
 
-inline Failure fail(std::string message) { return Failure{std::move(message)}; }
+inline Failure fail(std::string message) {
+    return Failure{std::move(message)};
+}
 
 }  // namespace scout::sim

@@ -4,6 +4,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/parse_query.hpp>
 
+#include <string>
+
 namespace scout::sim {
 
 namespace {
@@ -12,7 +14,10 @@ Result<Params> decode_into(std::string_view encoded, Params params) {
     if (encoded.empty()) {
         return params;
     }
-    auto parsed = boost::urls::parse_query(encoded);
+    // Boost.URL 1.81's parse_query() rebuilds its view from s.data() as a C string, so the
+    // input must be NUL-terminated right at its end: parse an owned copy, never a sub-view.
+    const std::string owned(encoded);
+    auto parsed = boost::urls::parse_query(owned);
     if (!parsed) {
         return fail("malformed x-www-form-urlencoded data: " + parsed.error().message());
     }
@@ -31,7 +36,9 @@ Result<Params> decode_into(std::string_view encoded, Params params) {
 
 }  // namespace
 
-Result<Params> parse_form(std::string_view encoded) { return decode_into(encoded, Params{}); }
+Result<Params> parse_form(std::string_view encoded) {
+    return decode_into(encoded, Params{});
+}
 
 Result<Params> collect_params(std::string_view target, std::string_view form_body) {
     std::string_view query;

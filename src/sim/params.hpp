@@ -2,11 +2,11 @@
 // x-www-form-urlencoded body, merged into one sorted map. Pure functions; thread-safe.
 #pragma once
 
+#include "sim/failure.hpp"
+
 #include <map>
 #include <string>
 #include <string_view>
-
-#include "sim/failure.hpp"
 
 namespace scout::sim {
 

@@ -56,7 +56,9 @@ QuirkRates QuirkRates::defaults() {
     return rates;
 }
 
-QuirkRates QuirkRates::none() { return QuirkRates{}; }
+QuirkRates QuirkRates::none() {
+    return QuirkRates{};
+}
 
 void QuirkRates::set(Quirk quirk, double rate) {
     rates_[static_cast<std::size_t>(quirk)] = std::clamp(rate, 0.0, 1.0);

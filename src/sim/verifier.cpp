@@ -53,7 +53,9 @@ std::string digest_hex(const EVP_MD* md, std::string_view message) {
     return to_hex_upper(out.data(), size);
 }
 
-char upper_ascii(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char upper_ascii(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 bool equal_ignore_case(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
@@ -103,10 +105,7 @@ std::string canonical_string(const Params& params, std::string_view api_path) {
 }
 
 std::string compute_sign(
-    const Params& params,
-    std::string_view secret,
-    SignMethod method,
-    std::string_view api_path
+    const Params& params, std::string_view secret, SignMethod method, std::string_view api_path
 ) {
     const std::string canonical = canonical_string(params, api_path);
     switch (method) {
@@ -153,8 +152,12 @@ std::string hmac_md5_hex(std::string_view key, std::string_view message) {
     return hmac_hex(EVP_md5(), key, message);
 }
 
-std::string md5_hex(std::string_view message) { return digest_hex(EVP_md5(), message); }
+std::string md5_hex(std::string_view message) {
+    return digest_hex(EVP_md5(), message);
+}
 
-std::string sha256_hex(std::string_view message) { return digest_hex(EVP_sha256(), message); }
+std::string sha256_hex(std::string_view message) {
+    return digest_hex(EVP_sha256(), message);
+}
 
 }  // namespace scout::sim

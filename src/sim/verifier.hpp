@@ -3,11 +3,11 @@
 // upstream signer. Pure functions over OpenSSL libcrypto; thread-safe.
 #pragma once
 
+#include "sim/params.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "sim/params.hpp"
 
 namespace scout::sim {
 
@@ -26,10 +26,7 @@ std::string canonical_string(const Params& params, std::string_view api_path = {
 
 // Uppercase hex digest of the canonical string under `method`.
 std::string compute_sign(
-    const Params& params,
-    std::string_view secret,
-    SignMethod method,
-    std::string_view api_path = {}
+    const Params& params, std::string_view secret, SignMethod method, std::string_view api_path = {}
 );
 
 // Path prefix rule of the IOP SDK: the API name is prepended only when it contains '/'

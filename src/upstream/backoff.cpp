@@ -26,7 +26,7 @@ Jitter checked_jitter(const config::RetryConfig& config) {
     const auto jitter = parse_jitter(config.jitter);
     if (!jitter) {
         throw std::invalid_argument(
-            "retry.jitter must be \"full\", \"equal\" or \"none\", got \"" + config.jitter + "\""
+            "retry.jitter must be 'full', 'equal' or 'none', got '" + config.jitter + "'"
         );
     }
     return *jitter;

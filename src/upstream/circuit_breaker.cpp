@@ -13,9 +13,7 @@ constexpr int kMinWindowMs = 10;
 }  // namespace
 
 CircuitBreaker::CircuitBreaker(
-    const config::BreakerConfig& config,
-    const Clock& clock,
-    Listener listener
+    const config::BreakerConfig& config, const Clock& clock, Listener listener
 )
     : clock_(clock),
       listener_(std::move(listener)),

@@ -35,11 +35,12 @@ constexpr Verdict kPermanent{ErrorClass::kPermanent, 1};
 constexpr Verdict kPermanentResign{ErrorClass::kPermanent, 2};  // timestamp: re-sign once
 constexpr Verdict kNoInCallRetry{ErrorClass::kTransient, 1};
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return lower(x) == lower(y);
            });
 }
@@ -64,7 +65,9 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) {
@@ -148,11 +151,9 @@ Verdict top_verdict(int code, std::string_view sub_code) {
 
 Verdict iop_verdict(std::string_view code, std::string_view type, std::string_view sub_code) {
     static constexpr std::array<std::string_view, 2> kRateLimitedCodes = {
-        "ApiCallLimit", "AppCallLimit"
-    };
+        "ApiCallLimit", "AppCallLimit"};
     static constexpr std::array<std::string_view, 2> kTransientCodes = {
-        "ServiceTimeout", "InternalError"
-    };
+        "ServiceTimeout", "InternalError"};
     static constexpr std::array<std::string_view, 6> kPermanentCodes = {
         "InsufficientPermission",
         "IncompleteSignature",
@@ -421,8 +422,7 @@ UpstreamException::UpstreamException(UpstreamError error)
     : boost::system::system_error(error.code, error.detail()), error_(std::move(error)) {}
 
 void throw_exception_from_error(
-    const UpstreamError& error,
-    const boost::source_location& location
+    const UpstreamError& error, const boost::source_location& location
 ) {
     boost::throw_exception(UpstreamException(error), location);
 }
@@ -437,11 +437,17 @@ ErrorClass classify_gateway_error(
     return gateway_verdict(code, type, sub_code, message, sub_message).error_class;
 }
 
-ErrorClass classify_resp_code(int resp_code) { return resp_code_verdict(resp_code).error_class; }
+ErrorClass classify_resp_code(int resp_code) {
+    return resp_code_verdict(resp_code).error_class;
+}
 
-ErrorClass classify_http_status(int status) { return http_verdict(status).error_class; }
+ErrorClass classify_http_status(int status) {
+    return http_verdict(status).error_class;
+}
 
-ErrorClass classify(const UpstreamError& error) { return verdict_of(error).error_class; }
+ErrorClass classify(const UpstreamError& error) {
+    return verdict_of(error).error_class;
+}
 
 int max_attempts_for(const UpstreamError& error, int configured) {
     configured = std::max(configured, 1);
@@ -454,8 +460,7 @@ int max_attempts_for(const UpstreamError& error, int configured) {
 
 bool counts_as_breaker_failure(const UpstreamError& error) {
     if (error.code == upstream_errc::kCircuitOpen ||
-        error.code == upstream_errc::kDeadlineExceeded ||
-        error.code == upstream_errc::kCancelled ||
+        error.code == upstream_errc::kDeadlineExceeded || error.code == upstream_errc::kCancelled ||
         error.code == boost::system::errc::operation_canceled) {
         return false;
     }
@@ -511,7 +516,7 @@ milliseconds rate_limit_retry_after(std::string_view sub_message, std::string_vi
     return std::max<milliseconds>(*ban, kMinRetryAfter);
 }
 
-UpstreamError make_error(upstream_errc code, std::string message, int http_status) {
+UpstreamError make_upstream_error(upstream_errc code, std::string message, int http_status) {
     UpstreamError error;
     error.code = code;
     error.message = std::move(message);
@@ -521,9 +526,7 @@ UpstreamError make_error(upstream_errc code, std::string message, int http_statu
 }
 
 UpstreamError make_http_status_error(
-    int http_status,
-    std::string message,
-    std::optional<seconds> retry_after
+    int http_status, std::string message, std::optional<seconds> retry_after
 ) {
     UpstreamError error;
     error.code = upstream_errc::kHttpStatus;
@@ -531,7 +534,8 @@ UpstreamError make_http_status_error(
     error.message = std::move(message);
     error.error_class = classify(error);
     if (error.error_class == ErrorClass::kRateLimited) {
-        error.retry_after = std::max<milliseconds>(retry_after.value_or(seconds(0)), kMinRetryAfter);
+        error.retry_after =
+            std::max<milliseconds>(retry_after.value_or(seconds(0)), kMinRetryAfter);
     }
     return error;
 }
@@ -562,10 +566,7 @@ UpstreamError make_gateway_error(
 }
 
 UpstreamError make_business_error(
-    int resp_code,
-    std::string message,
-    std::string upstream_request_id,
-    int http_status
+    int resp_code, std::string message, std::string upstream_request_id, int http_status
 ) {
     UpstreamError error;
     error.code = upstream_errc::kBusinessError;

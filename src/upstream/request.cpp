@@ -137,8 +137,7 @@ std::string_view to_string(ProductSort sort) {
 int currency_minor_digits(std::string_view currency) {
     // ISO 4217 zero-decimal currencies among those AliExpress lists or that we may meet.
     static constexpr std::array<std::string_view, 9> kZeroDecimal = {
-        "JPY", "KRW", "CLP", "VND", "ISK", "PYG", "UGX", "XAF", "XOF"
-    };
+        "JPY", "KRW", "CLP", "VND", "ISK", "PYG", "UGX", "XAF", "XOF"};
     for (const std::string_view code : kZeroDecimal) {
         if (iequals_ascii(code, currency)) {
             return 0;
@@ -218,14 +217,17 @@ Params to_params(const ProductDetail& request) {
     return params;
 }
 
-Params to_params(const CategoryGet& /*request*/) { return {}; }
+Params to_params(const CategoryGet& /*request*/) {
+    return {};
+}
 
 Params redact_for_log(const Params& params) {
     Params out = params;
-    for (const std::string_view name : {kSignParam,
-                                        std::string_view("app_secret"),
-                                        std::string_view("access_token"),
-                                        std::string_view("session")}) {
+    for (const std::string_view name :
+         {kSignParam,
+          std::string_view("app_secret"),
+          std::string_view("access_token"),
+          std::string_view("session")}) {
         if (const auto it = out.find(name); it != out.end()) {
             out.erase(it);
         }

@@ -64,9 +64,7 @@ std::int64_t count_field(const json& object, std::string_view key) {
 // A wrapped single object ({"product": {...}}, as XML-to-JSON converters produce) counts
 // as a one-element list.
 std::vector<const json*> list_items(
-    const json& container,
-    std::string_view key,
-    std::string_view element_key
+    const json& container, std::string_view key, std::string_view element_key
 ) {
     std::vector<const json*> items;
     const json* list = member(container, key);
@@ -136,7 +134,7 @@ std::string response_key(std::string_view method) {
 }
 
 UpstreamError bad_response(std::string message, int http_status) {
-    return make_error(upstream_errc::kBadResponse, std::move(message), http_status);
+    return make_upstream_error(upstream_errc::kBadResponse, std::move(message), http_status);
 }
 
 RawProduct parse_product(const json& p, std::int64_t product_id) {
@@ -327,7 +325,9 @@ ProductPage parse_product_page(const json& result) {
     return page;
 }
 
-ProductPage parse_product_detail(const json& result) { return parse_product_page(result); }
+ProductPage parse_product_detail(const json& result) {
+    return parse_product_page(result);
+}
 
 std::vector<PromotionLink> parse_promotion_links(const json& result) {
     std::vector<PromotionLink> links;

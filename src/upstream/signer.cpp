@@ -61,8 +61,8 @@ std::string digest_hex(const EVP_MD* md, std::string_view message) {
 }
 
 bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 void append_percent_encoded(std::string& out, std::string_view value) {
@@ -128,10 +128,7 @@ std::string canonical_string(const Params& params, std::string_view api_path) {
 }
 
 std::string sign(
-    const Params& params,
-    std::string_view secret,
-    SignMethod method,
-    std::string_view api_path
+    const Params& params, std::string_view secret, SignMethod method, std::string_view api_path
 ) {
     const std::string canonical = canonical_string(params, api_path);
     switch (method) {
@@ -182,8 +179,12 @@ std::string hmac_md5_hex(std::string_view key, std::string_view message) {
     return hmac_hex(EVP_md5(), key, message);
 }
 
-std::string md5_hex(std::string_view message) { return digest_hex(EVP_md5(), message); }
+std::string md5_hex(std::string_view message) {
+    return digest_hex(EVP_md5(), message);
+}
 
-std::string sha256_hex(std::string_view message) { return digest_hex(EVP_sha256(), message); }
+std::string sha256_hex(std::string_view message) {
+    return digest_hex(EVP_sha256(), message);
+}
 
 }  // namespace scout::upstream

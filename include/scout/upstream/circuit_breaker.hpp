@@ -50,9 +50,7 @@ public:
     // `clock` must outlive the breaker. Out-of-range config values are clamped:
     // min_calls >= 1, half_open_max_calls >= 1, window_ms >= 10, open_ms >= 0.
     CircuitBreaker(
-        const config::BreakerConfig& config,
-        const Clock& clock,
-        Listener listener = nullptr
+        const config::BreakerConfig& config, const Clock& clock, Listener listener = nullptr
     );
 
     CircuitBreaker(const CircuitBreaker&) = delete;
@@ -83,12 +81,8 @@ public:
 
     // Monotonic counters for metrics.
     [[nodiscard]] std::uint64_t opened_total() const noexcept { return opened_total_.load(); }
-    [[nodiscard]] std::uint64_t rejected_total() const noexcept {
-        return rejected_total_.load();
-    }
-    [[nodiscard]] std::uint64_t half_open_total() const noexcept {
-        return half_open_total_.load();
-    }
+    [[nodiscard]] std::uint64_t rejected_total() const noexcept { return rejected_total_.load(); }
+    [[nodiscard]] std::uint64_t half_open_total() const noexcept { return half_open_total_.load(); }
     [[nodiscard]] std::uint64_t closed_total() const noexcept { return closed_total_.load(); }
 
 private:

@@ -1,7 +1,6 @@
-// Upstream (AliExpress API) failures as values: the `upstream_errc` error category, the rich
-// UpstreamError carried by result<T, UpstreamError>, and the one classification
-// (transient / permanent / rate-limited) that drives retry, breaker and client status.
-// Owned by the upstream area; pure functions, thread-safe. Policy: aliexpress-api.md §4.3.
+// Upstream failures as values: the `upstream_errc` category, UpstreamError for
+// result<T, UpstreamError>, and the one classification (transient / permanent / rate-limited,
+// aliexpress-api.md §4.3) driving retry, breaker and status. Upstream area; thread-safe.
 #pragma once
 
 #include <boost/assert/source_location.hpp>
@@ -45,7 +44,7 @@ boost::system::error_code make_error_code(upstream_errc e) noexcept;
 
 // Everything known about one failed upstream call. Never contains credentials.
 struct UpstreamError {
-    boost::system::error_code code;             // an upstream_errc
+    boost::system::error_code code;  // an upstream_errc
     ErrorClass error_class = ErrorClass::kTransient;
     std::string api_code;             // gateway `code` ("7", "InvalidAppKey") or resp_code ("404")
     std::string api_type;             // IOP `type`: "ISV" | "ISP" | "SYSTEM" (may be empty)
@@ -55,7 +54,7 @@ struct UpstreamError {
     std::string upstream_request_id;  // gateway `request_id`, for support tickets
     int http_status = 0;              // 0 when no HTTP response was received
     std::chrono::milliseconds retry_after{0};  // > 0 for rate-limited errors (>= 1 s)
-    int attempts = 0;                 // attempts made; set by the retry loop
+    int attempts = 0;                          // attempts made; set by the retry loop
 
     // One line for logs: kind, class, codes, messages (truncated), request id, status...
     [[nodiscard]] std::string detail() const;
@@ -73,8 +72,7 @@ private:
 
 // Found by ADL from boost::system::result<T, UpstreamError>::value().
 [[noreturn]] void throw_exception_from_error(
-    const UpstreamError& error,
-    const boost::source_location& location
+    const UpstreamError& error, const boost::source_location& location
 );
 
 // ---- Classification (aliexpress-api.md §4.3; every row is implemented and tested) ----------
@@ -150,14 +148,13 @@ inline constexpr std::chrono::milliseconds kMinRetryAfter{1000};
 // Wait for a rate-limited gateway error: the ban seconds from `sub_message`, else from
 // `message`, floored at kMinRetryAfter; kMinRetryAfter when neither has the phrase.
 std::chrono::milliseconds rate_limit_retry_after(
-    std::string_view sub_message,
-    std::string_view message
+    std::string_view sub_message, std::string_view message
 );
 
 // ---- Constructors (fill code, class and retry_after consistently) ---------------------------
 
 // kTransport, kTimeout, kBadResponse, kCircuitOpen, kDeadlineExceeded, kCancelled.
-UpstreamError make_error(upstream_errc code, std::string message, int http_status = 0);
+UpstreamError make_upstream_error(upstream_errc code, std::string message, int http_status = 0);
 
 // Non-200 HTTP response without a usable error envelope. `retry_after` is the Retry-After
 // header if any (used for 429, floored at kMinRetryAfter).
@@ -178,10 +175,7 @@ UpstreamError make_gateway_error(
 );
 
 UpstreamError make_business_error(
-    int resp_code,
-    std::string message,
-    std::string upstream_request_id,
-    int http_status = 200
+    int resp_code, std::string message, std::string upstream_request_id, int http_status = 200
 );
 
 }  // namespace scout::upstream

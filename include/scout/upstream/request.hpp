@@ -33,10 +33,10 @@ struct Credentials {
 //   with kSha256 also simplify=false (the IOP SDK default; the nested shape our parsers read);
 //   with the TOP methods (kMd5, kHmacMd5) v=2.0 instead of simplify, like the TOP SDK.
 //   partner_id is not sent (optional; it only identifies an SDK).
-// A business parameter whose name collides with a system parameter (or `sign`) is
-// overwritten. Every parameter with an empty value (business or system) is dropped BEFORE
-// signing, so what is signed is exactly what is sent. Build a fresh request per attempt: the
-// timestamp must be current (the gateway tolerates about ±7200 s).
+// A business parameter named like a system parameter (or `sign`, `v`, `simplify`) is
+// overwritten or removed. Every parameter with an empty value (business or system) is
+// dropped BEFORE signing, so what is signed is exactly what is sent. Build a fresh request
+// per attempt: the timestamp must be current (the gateway tolerates about ±7200 s).
 // The returned Params include `sign`; pass them to form_encode() for the POST body.
 Params build_request(
     std::string_view method,
@@ -78,17 +78,17 @@ int currency_minor_digits(std::string_view currency);
 // (page_size 1..50, page_no >= 1) are the caller's to validate.
 struct ProductQuery {
     std::string keywords;
-    std::vector<std::int64_t> category_ids;    // joined with ','
-    int page_no = 1;                           // 1-based
-    int page_size = 20;                        // 1..50
+    std::vector<std::int64_t> category_ids;  // joined with ','
+    int page_no = 1;                         // 1-based
+    int page_size = 20;                      // 1..50
     ProductSort sort = ProductSort::kRelevance;
     std::optional<std::int64_t> min_sale_price;  // minor units of target_currency
     std::optional<std::int64_t> max_sale_price;  // minor units of target_currency
     PriceUnit price_unit = PriceUnit::kMinor;    // how the two prices go on the wire
-    std::string target_currency;               // "USD"
-    std::string target_language;               // "EN"
-    std::string ship_to_country;               // ISO-2, "US"
-    std::string tracking_id;                   // needed for commissionable promotion links
+    std::string target_currency;                 // "USD"
+    std::string target_language;                 // "EN"
+    std::string ship_to_country;                 // ISO-2, "US"
+    std::string tracking_id;                     // needed for commissionable promotion links
 };
 
 // aliexpress.affiliate.link.generate.

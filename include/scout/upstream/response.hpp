@@ -1,7 +1,6 @@
-// Tolerant parsing of AliExpress Affiliate API responses: envelope unwrapping into
-// result<json, UpstreamError>, and raw product / link / category records. Values are kept as
-// the upstream sent them (normalisation is the search area's job). Pure functions,
-// thread-safe. Shapes: aliexpress-api.md §3 (envelopes, models), §4 (errors), §6 (messy data).
+// Tolerant parsing of AliExpress API responses (aliexpress-api.md §3, §4, §6): envelope ->
+// result<json, UpstreamError>, then raw product / link / category records kept as sent
+// (normalisation is the search area's job). Upstream area; pure functions, thread-safe.
 #pragma once
 
 #include <scout/upstream/errors.hpp>
@@ -42,14 +41,14 @@ boost::system::result<nlohmann::json, UpstreamError> unwrap(
 // protocol-relative URLs); integers are exact int64 parsed from JSON integers or decimal
 // strings (never through double). Missing or unreadable fields are "" / 0 / empty.
 struct RawProduct {
-    std::int64_t product_id = 0;          // always > 0 in a parsed page
-    std::optional<std::int64_t> sku_id;   // may exceed 2^53
-    std::string title;                    // product_title
-    std::string detail_url;               // product_detail_url
+    std::int64_t product_id = 0;         // always > 0 in a parsed page
+    std::optional<std::int64_t> sku_id;  // may exceed 2^53
+    std::string title;                   // product_title
+    std::string detail_url;              // product_detail_url
     std::string promotion_link;
-    std::string main_image_url;           // product_main_image_url
+    std::string main_image_url;                 // product_main_image_url
     std::vector<std::string> small_image_urls;  // product_small_image_urls[.string]
-    std::string video_url;                // product_video_url
+    std::string video_url;                      // product_video_url
     std::string sale_price;
     std::string sale_price_currency;
     std::string original_price;
@@ -58,10 +57,10 @@ struct RawProduct {
     std::string target_sale_price_currency;
     std::string target_original_price;
     std::string target_original_price_currency;
-    std::string discount;                 // "31%"
-    std::string evaluate_rate;            // "99.3%"
-    std::int64_t lastest_volume = 0;      // (sic) recent sales
-    std::string commission_rate;          // "7.0%"
+    std::string discount;             // "31%"
+    std::string evaluate_rate;        // "99.3%"
+    std::int64_t lastest_volume = 0;  // (sic) recent sales
+    std::string commission_rate;      // "7.0%"
     std::string hot_product_commission_rate;
     std::int64_t first_level_category_id = 0;
     std::string first_level_category_name;
@@ -70,7 +69,7 @@ struct RawProduct {
     std::int64_t shop_id = 0;
     std::string shop_url;
     std::string shop_name;
-    std::string ship_to_days;             // free text
+    std::string ship_to_days;  // free text
 };
 
 // `result` of product.query / hotproduct.query / productdetail.get.

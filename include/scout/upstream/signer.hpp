@@ -39,10 +39,7 @@ std::string canonical_string(const Params& params, std::string_view api_path = {
 // Uppercase hex signature of `params` (excluding `sign`) with `secret`:
 // 64 chars for kSha256, 32 for kMd5 / kHmacMd5.
 std::string sign(
-    const Params& params,
-    std::string_view secret,
-    SignMethod method,
-    std::string_view api_path = {}
+    const Params& params, std::string_view secret, SignMethod method, std::string_view api_path = {}
 );
 
 // application/x-www-form-urlencoded body (or query string) for `params`, in map order:

@@ -42,7 +42,9 @@ class GatewayTable : public ::testing::TestWithParam<GatewayRow> {};
 
 TEST_P(GatewayTable, ClassifiesAndCapsAttempts) {
     const GatewayRow& row = GetParam();
-    EXPECT_EQ(classify_gateway_error(row.code, row.type, row.sub_code, row.msg, row.sub_msg), row.expected);
+    EXPECT_EQ(
+        classify_gateway_error(row.code, row.type, row.sub_code, row.msg, row.sub_msg), row.expected
+    );
     const UpstreamError error =
         make_gateway_error(row.code, row.type, row.sub_code, row.msg, row.sub_msg, "rid");
     EXPECT_EQ(error.code, upstream_errc::kGatewayError);
@@ -58,12 +60,30 @@ INSTANTIATE_TEST_SUITE_P(
     GatewayTable,
     ::testing::Values(
         // TOP 7: the three access-control limits -> R
-        GatewayRow{"7", "", "accesscontrol.limited-by-app-api-access-count", "App Call Limited",
-                   "This ban will last for 2 more seconds", R, 3},
-        GatewayRow{"7", "", "accesscontrol.limited-by-api-access-count", "App Call Limited",
-                   "This ban will last for 1 more seconds", R, 3},
-        GatewayRow{"7", "", "accesscontrol.limited-by-app-access-count", "App Call Limited",
-                   "This ban will last for 31062 more seconds", R, 3},
+        GatewayRow{
+            "7",
+            "",
+            "accesscontrol.limited-by-app-api-access-count",
+            "App Call Limited",
+            "This ban will last for 2 more seconds",
+            R,
+            3},
+        GatewayRow{
+            "7",
+            "",
+            "accesscontrol.limited-by-api-access-count",
+            "App Call Limited",
+            "This ban will last for 1 more seconds",
+            R,
+            3},
+        GatewayRow{
+            "7",
+            "",
+            "accesscontrol.limited-by-app-access-count",
+            "App Call Limited",
+            "This ban will last for 31062 more seconds",
+            R,
+            3},
         // IOP frequency limits -> R
         GatewayRow{"ApiCallLimit", "ISP", "", "Api call limit", "", R, 3},
         GatewayRow{"AppCallLimit", "", "", "this ban will last 0 seconds", "", R, 3},
@@ -87,16 +107,22 @@ INSTANTIATE_TEST_SUITE_P(
         GatewayRow{"SomethingNew", "SYSTEM", "", "", "", T, 3},
         GatewayRow{"SomethingNew", "system", "", "", "", T, 3},
         // Permissions -> P
-        GatewayRow{"11", "", "isv.permission-api-package-limit", "Insufficient ISV Permissions",
-                   "", P, 1},
+        GatewayRow{
+            "11", "", "isv.permission-api-package-limit", "Insufficient ISV Permissions", "", P, 1},
         GatewayRow{"12", "", "", "", "", P, 1},
         GatewayRow{"13", "", "", "", "", P, 1},
         GatewayRow{"InsufficientPermission", "ISV", "", "", "", P, 1},
         // Signature -> P
         GatewayRow{"24", "", "", "Missing Signature", "", P, 1},
         GatewayRow{"25", "", "", "Invalid Signature", "", P, 1},
-        GatewayRow{"IncompleteSignature", "ISV", "",
-                   "The request signature does not conform to platform standards", "", P, 1},
+        GatewayRow{
+            "IncompleteSignature",
+            "ISV",
+            "",
+            "The request signature does not conform to platform standards",
+            "",
+            P,
+            1},
         // App key -> P (IOP example has no type)
         GatewayRow{"28", "", "", "Missing App Key", "", P, 1},
         GatewayRow{"29", "", "", "Invalid App Key", "", P, 1},
@@ -117,8 +143,14 @@ INSTANTIATE_TEST_SUITE_P(
         GatewayRow{"40", "", "", "Missing Required Arguments", "", P, 1},
         GatewayRow{"41", "", "", "Invalid Arguments", "", P, 1},
         GatewayRow{"43", "", "", "", "", P, 1},
-        GatewayRow{"MissingParameter", "", "", "The input parameter \u201csign\u201d is not supplied",
-                   "", P, 1},
+        GatewayRow{
+            "MissingParameter",
+            "",
+            "",
+            "The input parameter \u201csign\u201d is not supplied",
+            "",
+            P,
+            1},
         GatewayRow{"InvalidParameter", "ISV", "", "", "", P, 1},
         // Session / token -> P
         GatewayRow{"26", "", "", "Missing Session", "", P, 1},
@@ -127,10 +159,15 @@ INSTANTIATE_TEST_SUITE_P(
         // IP whitelist -> P
         GatewayRow{"AppWhiteIpLimit", "", "", "", "", P, 1},
         // Old platform offline -> P, whatever the code says
-        GatewayRow{"15", "", "isp.unknown",
-                   "Platform System blacklist: the app of &quot;TOP&quot; (TOP) has been offline, "
-                   "please migrate",
-                   "", P, 1},
+        GatewayRow{
+            "15",
+            "",
+            "isp.unknown",
+            "Platform System blacklist: the app of &quot;TOP&quot; (TOP) has been offline, "
+            "please migrate",
+            "",
+            P,
+            1},
         GatewayRow{"SomethingNew", "", "", "", "Open platform (TOP) HAS BEEN OFFLINE", P, 1},
         // Defaults for unknown codes
         GatewayRow{"SomethingNew", "ISV", "", "", "", P, 1},
@@ -181,7 +218,7 @@ TEST(MaxAttemptsFor, NeverExceedsConfiguredAndNeverBelowOne) {
     EXPECT_EQ(max_attempts_for(not_found, 5), 2);
     EXPECT_EQ(max_attempts_for(not_found, 1), 1);
     EXPECT_EQ(max_attempts_for(not_found, 0), 1);
-    const UpstreamError timeout = make_error(upstream_errc::kTimeout, "t");
+    const UpstreamError timeout = make_upstream_error(upstream_errc::kTimeout, "t");
     EXPECT_EQ(max_attempts_for(timeout, 5), 5);
     EXPECT_EQ(max_attempts_for(timeout, -3), 1);
 }
@@ -236,7 +273,7 @@ class TransportTable : public ::testing::TestWithParam<CodeRow> {};
 
 TEST_P(TransportTable, ClassifiesAndCapsAttempts) {
     const CodeRow& row = GetParam();
-    const UpstreamError error = make_error(row.code, "x");
+    const UpstreamError error = make_upstream_error(row.code, "x");
     EXPECT_EQ(error.code, row.code);
     EXPECT_EQ(error.error_class, row.expected);
     EXPECT_EQ(max_attempts_for(error, kConfigured), row.expected_attempts);
@@ -247,7 +284,7 @@ INSTANTIATE_TEST_SUITE_P(
     Transport,
     TransportTable,
     ::testing::Values(
-        CodeRow{upstream_errc::kTransport, T, 3, true},    // reset / refused / DNS / TLS
+        CodeRow{upstream_errc::kTransport, T, 3, true},  // reset / refused / DNS / TLS
         CodeRow{upstream_errc::kTimeout, T, 3, true},
         CodeRow{upstream_errc::kBadResponse, T, 3, true},  // non-JSON / truncated body
         CodeRow{upstream_errc::kCircuitOpen, T, 1, false},
@@ -273,8 +310,12 @@ TEST(Classify, ForeignErrorCodes) {
 
 TEST(DailyQuota, RecognisedOnlyForTheAppAccessCountSubCode) {
     EXPECT_TRUE(is_daily_quota_exhausted(make_gateway_error(
-        "7", "", "accesscontrol.limited-by-app-access-count", "App Call Limited",
-        "This ban will last for 31062 more seconds", ""
+        "7",
+        "",
+        "accesscontrol.limited-by-app-access-count",
+        "App Call Limited",
+        "This ban will last for 31062 more seconds",
+        ""
     )));
     EXPECT_FALSE(is_daily_quota_exhausted(make_gateway_error(
         "7", "", "accesscontrol.limited-by-app-api-access-count", "App Call Limited", "", ""
@@ -327,7 +368,9 @@ INSTANTIATE_TEST_SUITE_P(
 );
 
 TEST(RateLimitRetryAfter, UsesSubMsgThenMsgWithOneSecondFloor) {
-    EXPECT_EQ(rate_limit_retry_after("This ban will last for 2 more seconds", ""), milliseconds(2000));
+    EXPECT_EQ(
+        rate_limit_retry_after("This ban will last for 2 more seconds", ""), milliseconds(2000)
+    );
     EXPECT_EQ(
         rate_limit_retry_after("no phrase", "This ban will last for 5 more seconds"),
         milliseconds(5000)
@@ -345,8 +388,12 @@ TEST(RateLimitRetryAfter, UsesSubMsgThenMsgWithOneSecondFloor) {
 
 TEST(RateLimitRetryAfter, FilledByConstructors) {
     const UpstreamError top = make_gateway_error(
-        "7", "", "accesscontrol.limited-by-app-access-count", "App Call Limited",
-        "This ban will last for 31062 more seconds", "rid"
+        "7",
+        "",
+        "accesscontrol.limited-by-app-access-count",
+        "App Call Limited",
+        "This ban will last for 31062 more seconds",
+        "rid"
     );
     EXPECT_EQ(top.retry_after, seconds(31062));
     const UpstreamError iop = make_gateway_error("ApiCallLimit", "", "", "slow down", "", "");
@@ -380,7 +427,9 @@ TEST(UpstreamErrc, IsAnErrorCodeEnumOfItsOwnCategory) {
     EXPECT_NE(ec, upstream_errc::kTransport);
     EXPECT_STREQ(ec.category().name(), "scout.upstream");
     EXPECT_EQ(ec.category(), upstream_category());
-    EXPECT_EQ(make_error_code(upstream_errc::kCircuitOpen).message(), "upstream circuit breaker is open");
+    EXPECT_EQ(
+        make_error_code(upstream_errc::kCircuitOpen).message(), "upstream circuit breaker is open"
+    );
     for (int v = 1; v <= static_cast<int>(upstream_errc::kCancelled); ++v) {
         EXPECT_FALSE(upstream_category().message(v).empty());
     }
@@ -404,15 +453,27 @@ TEST(UpstreamError, ResultValueThrowsUpstreamExceptionCarryingTheError) {
 
 TEST(UpstreamError, DetailListsTheUsefulFields) {
     UpstreamError error = make_gateway_error(
-        "7", "", "accesscontrol.limited-by-app-api-access-count", "App Call Limited",
-        "This ban will last for 2 more seconds", "0ba2abc", 200
+        "7",
+        "",
+        "accesscontrol.limited-by-app-api-access-count",
+        "App Call Limited",
+        "This ban will last for 2 more seconds",
+        "0ba2abc",
+        200
     );
     error.attempts = 2;
     const std::string detail = error.detail();
-    for (const char* part : {"upstream gateway error", "[rate_limited]", "http=200", "code=7",
-                             "sub_code=accesscontrol.limited-by-app-api-access-count",
-                             "msg=App Call Limited", "sub_msg=This ban will last for 2 more seconds",
-                             "request_id=0ba2abc", "retry_after_ms=2000", "attempts=2"}) {
+    for (const char* part :
+         {"upstream gateway error",
+          "[rate_limited]",
+          "http=200",
+          "code=7",
+          "sub_code=accesscontrol.limited-by-app-api-access-count",
+          "msg=App Call Limited",
+          "sub_msg=This ban will last for 2 more seconds",
+          "request_id=0ba2abc",
+          "retry_after_ms=2000",
+          "attempts=2"}) {
         EXPECT_NE(detail.find(part), std::string::npos) << part << " in " << detail;
     }
 }
@@ -422,7 +483,7 @@ TEST(UpstreamError, DetailTruncatesLongMessagesOnUtf8Boundaries) {
     for (int i = 0; i < 100; ++i) {
         message.append("\xC3\xA9");  // 'é', two bytes
     }
-    const UpstreamError error = make_error(upstream_errc::kTransport, message);
+    const UpstreamError error = make_upstream_error(upstream_errc::kTransport, message);
     const std::string detail = error.detail();
     EXPECT_LT(detail.size(), 400U);
     EXPECT_NE(detail.find("..."), std::string::npos);

@@ -45,7 +45,9 @@ TEST(BuildRequest, ReproducesExampleA) {
     Params without_sign = params;
     without_sign.erase("sign");
     EXPECT_EQ(without_sign, expected_unsigned);
-    EXPECT_EQ(params.at("sign"), "D028CB47EB9DB72F3F66CA263A05E32A8F410C65CCF5843D6FD610DE00C2AD16");
+    EXPECT_EQ(
+        params.at("sign"), "D028CB47EB9DB72F3F66CA263A05E32A8F410C65CCF5843D6FD610DE00C2AD16"
+    );
 }
 
 TEST(BuildRequest, Md5AddsVersionAndOmitsSimplify) {
@@ -96,8 +98,7 @@ TEST(BuildRequest, TrimsCredentials) {
 
 TEST(BuildRequest, SystemParametersOverrideCollidingBusinessOnes) {
     Params business = {
-        {"app_key", "evil"}, {"sign", "FORGED"}, {"method", "x"}, {"format", "xml"}, {"v", "1"}
-    };
+        {"app_key", "evil"}, {"sign", "FORGED"}, {"method", "x"}, {"format", "xml"}, {"v", "1"}};
     const Params params =
         build_request(kProductQuery, std::move(business), kCreds, SignMethod::kSha256, kNow);
     EXPECT_EQ(params.at("app_key"), "12345678");
@@ -209,8 +210,7 @@ TEST(CurrencyMinorDigits, KnowsZeroDecimalCurrencies) {
 TEST(LinkGenerateParams, JoinsSourceValuesAndEscapesCommas) {
     LinkGenerate request;
     request.source_values = {
-        "https://www.aliexpress.com/item/1.html", "", "https://x.com/a,b?c=1,2"
-    };
+        "https://www.aliexpress.com/item/1.html", "", "https://x.com/a,b?c=1,2"};
     request.promotion_link_type = PromotionLinkType::kHot;
     request.tracking_id = "demo_track";
     const Params expected = {
@@ -244,7 +244,9 @@ TEST(ProductDetailParams, JoinsIds) {
     EXPECT_EQ(to_params(request), expected);
 }
 
-TEST(CategoryGetParams, HasNoBusinessParameters) { EXPECT_TRUE(to_params(CategoryGet{}).empty()); }
+TEST(CategoryGetParams, HasNoBusinessParameters) {
+    EXPECT_TRUE(to_params(CategoryGet{}).empty());
+}
 
 TEST(RedactForLog, DropsSignatureAndSecretsKeepsTheRest) {
     Params params =

@@ -74,10 +74,7 @@ json unwrap_ok(std::string_view method, std::string_view body) {
 }
 
 UpstreamError unwrap_error(
-    std::string_view method,
-    int status,
-    std::string_view body,
-    std::string_view retry_after = {}
+    std::string_view method, int status, std::string_view body, std::string_view retry_after = {}
 ) {
     auto result = unwrap(method, status, body, retry_after);
     EXPECT_TRUE(result.has_error());
@@ -325,11 +322,10 @@ TEST(ParseProductPage, ReadsEveryFieldOfACapturedProduct) {
     const RawProduct& p = page.products[0];
     EXPECT_EQ(p.product_id, 1005007437454071);
     ASSERT_TRUE(p.sku_id.has_value());
-    EXPECT_EQ(*p.sku_id, 12000040752696068);  // > 2^53: exact
+    EXPECT_EQ(*p.sku_id, 12000040752696068);                     // > 2^53: exact
     EXPECT_EQ(p.title, "SHANLING M0S Hi-Res Audio &amp; more");  // entities left as sent
     EXPECT_EQ(
-        p.detail_url,
-        "https://www.aliexpress.com/item/1005007437454071.html?pdp_npi=4%40dis%21BRL"
+        p.detail_url, "https://www.aliexpress.com/item/1005007437454071.html?pdp_npi=4%40dis%21BRL"
     );
     EXPECT_EQ(p.promotion_link, "https://s.click.aliexpress.com/s/abc");
     EXPECT_EQ(p.main_image_url, "https://ae-pic-a1.aliexpress-media.com/kf/S073.jpg");
@@ -392,8 +388,9 @@ TEST(ParseProductPage, BareArraysAndStringCounts) {
 }
 
 TEST(ParseProductPage, WrappedSingleObjectCountsAsOneElement) {
-    const json result =
-        json::parse(R"({"products": {"product": {"product_id": 7, "product_small_image_urls": {"string": []}}}})");
+    const json result = json::parse(
+        R"({"products": {"product": {"product_id": 7, "product_small_image_urls": {"string": []}}}})"
+    );
     const ProductPage page = parse_product_page(result);
     ASSERT_EQ(page.products.size(), 1U);
     EXPECT_EQ(page.products[0].product_id, 7);
@@ -441,16 +438,23 @@ TEST(ParseProductPage, UnreadableOptionalFieldsDoNotSkipTheProduct) {
 }
 
 TEST(ParseProductPage, IntegralFloatCountsAreAccepted) {
-    const ProductPage page =
-        parse_product_page(json::parse(R"({"total_record_count": 600000.0, "products": [{"product_id": 1, "lastest_volume": 224.0}]})"));
+    const ProductPage page = parse_product_page(json::parse(
+        R"({"total_record_count": 600000.0, "products": [{"product_id": 1, "lastest_volume": 224.0}]})"
+    ));
     EXPECT_EQ(page.total_record_count, 600000);
     ASSERT_EQ(page.products.size(), 1U);
     EXPECT_EQ(page.products[0].lastest_volume, 224);
 }
 
 TEST(ParseProductPage, EmptyOrNonObjectResultsGiveEmptyPages) {
-    for (const char* text : {"{}", R"({"current_record_count":0})", R"({"products":{}})",
-                             R"({"products":{"product":[]}})", "[]", "null", "\"x\""}) {
+    for (const char* text :
+         {"{}",
+          R"({"current_record_count":0})",
+          R"({"products":{}})",
+          R"({"products":{"product":[]}})",
+          "[]",
+          "null",
+          "\"x\""}) {
         const ProductPage page = parse_product_page(json::parse(text));
         EXPECT_TRUE(page.products.empty()) << text;
         EXPECT_EQ(page.skipped, 0) << text;
@@ -524,9 +528,9 @@ TEST(ParseCategories, WrappedListWithOptionalParent) {
 }
 
 TEST(ParseCategories, BareList) {
-    const auto categories = parse_categories(
-        json::parse(R"({"categories":[{"category_id":"7","category_name":"x","parent_category_id":"44"}]})")
-    );
+    const auto categories = parse_categories(json::parse(
+        R"({"categories":[{"category_id":"7","category_name":"x","parent_category_id":"44"}]})"
+    ));
     ASSERT_EQ(categories.size(), 1U);
     EXPECT_EQ(categories[0].id, 7);
     EXPECT_EQ(categories[0].parent_id, 44);

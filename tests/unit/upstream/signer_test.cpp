@@ -151,8 +151,7 @@ TEST(Signer, ExampleBCanonicalString) {
 
 TEST(Signer, ExampleBTopMd5) {
     EXPECT_EQ(
-        sign(example_b("md5"), "s3cr3t-demo", SignMethod::kMd5),
-        "89A77CA553330FA0BCABD3F3B47F04C8"
+        sign(example_b("md5"), "s3cr3t-demo", SignMethod::kMd5), "89A77CA553330FA0BCABD3F3B47F04C8"
     );
 }
 
@@ -217,14 +216,15 @@ TEST(Signer, SignatureLengthsAndCase) {
 }
 
 TEST(Signer, DifferentSecretGivesDifferentSignature) {
-    EXPECT_NE(sign(kToy, "helloworld", SignMethod::kSha256), sign(kToy, "hellow0rld", SignMethod::kSha256));
+    EXPECT_NE(
+        sign(kToy, "helloworld", SignMethod::kSha256), sign(kToy, "hellow0rld", SignMethod::kSha256)
+    );
 }
 
 TEST(Signer, DigestPrimitivesMatchKnownVectors) {
     // RFC 4231 style edge: empty key and message.
     EXPECT_EQ(
-        hmac_sha256_hex("", ""),
-        "B613679A0814D9EC772F95D778C35FC5FF1697C493715653C6C712144292C5AD"
+        hmac_sha256_hex("", ""), "B613679A0814D9EC772F95D778C35FC5FF1697C493715653C6C712144292C5AD"
     );
     EXPECT_EQ(md5_hex(""), "D41D8CD98F00B204E9800998ECF8427E");
     EXPECT_EQ(md5_hex("abc"), "900150983CD24FB0D6963F7D28E17F72");
@@ -232,7 +232,9 @@ TEST(Signer, DigestPrimitivesMatchKnownVectors) {
         sha256_hex("abc"), "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
     );
     // RFC 2104 test case 2.
-    EXPECT_EQ(hmac_md5_hex("Jefe", "what do ya want for nothing?"), "750C783E6AB0B503EAA86E310A5DB738");
+    EXPECT_EQ(
+        hmac_md5_hex("Jefe", "what do ya want for nothing?"), "750C783E6AB0B503EAA86E310A5DB738"
+    );
 }
 
 TEST(Signer, SignMethodNamesRoundTrip) {
@@ -265,7 +267,9 @@ TEST(FormEncode, EncodesUtf8BytesAndPlusSign) {
     EXPECT_EQ(form_encode(params), "q=caf%C3%A9%20%2B1");
 }
 
-TEST(FormEncode, EmptyParamsGiveEmptyBody) { EXPECT_EQ(form_encode({}), ""); }
+TEST(FormEncode, EmptyParamsGiveEmptyBody) {
+    EXPECT_EQ(form_encode({}), "");
+}
 
 TEST(FormEncode, EncodesNamesToo) {
     const Params params = {{"a b", "1"}, {"sign", "ABC"}};

@@ -1,0 +1,176 @@
+// The two cache tiers composed: an in-process LRU (L1) in front of an optional shared Store
+// (L2, Redis), with per-kind TTLs, a serve-stale window and per-tier, per-kind counters.
+// Cache area. One instance is shared by all workers; all members are thread-safe.
+#pragma once
+
+#include <scout/cache/cached_response.hpp>
+#include <scout/cache/lru_cache.hpp>
+#include <scout/cache/store.hpp>
+#include <scout/core/asio.hpp>
+#include <scout/core/clock.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace scout::cache {
+
+struct KindOptions {
+    std::chrono::seconds ttl{60};  // freshness of a new entry; 0 = this kind is not cached
+};
+
+struct TieredCacheOptions {
+    LruOptions l1;               // in-process bounds; l1.serve_stale is the stale window of BOTH
+                                 // tiers (L2 keeps values that much longer than their TTL)
+    KindOptions default_kind{};  // kinds not listed below
+    std::map<std::string, KindOptions, std::less<>> kinds;  // "search", "affiliate_link", ...
+};
+
+// Counters of one tier for one kind (a plain snapshot).
+struct TierStats {
+    std::uint64_t hits = 0;            // fresh value returned
+    std::uint64_t misses = 0;          // no usable value in this tier
+    std::uint64_t stale_serves = 0;    // stale value returned by get_stale()
+    std::uint64_t errors = 0;          // L2: failed reads and undecodable values
+    std::uint64_t skipped = 0;         // L2: not asked because no store / store unavailable
+    std::uint64_t writes = 0;          // values stored
+    std::uint64_t write_errors = 0;    // L2: failed writes
+    std::uint64_t latency_ns_sum = 0;  // reads: total time spent (Clock time)
+    std::uint64_t latency_count = 0;   // reads timed
+};
+
+struct KindStats {
+    std::string kind;  // a configured kind, or "other" for unlisted kinds
+    TierStats l1;
+    TierStats l2;
+};
+
+struct Lookup {
+    enum class Source { kMiss, kL1, kL2 };
+
+    std::shared_ptr<const CachedResponse> value;  // null on a miss
+    Source source = Source::kMiss;
+    bool stale = false;  // only from get_stale(): past expires_at, inside the stale window
+
+    explicit operator bool() const { return value != nullptr; }
+};
+
+// Times: L1 runs on the injected Clock (steady). Values carry wall-clock times
+// (CachedResponse::fetched_at / expires_at, written into L2) so an L2 hit in any instance keeps
+// the value's age and remaining TTL; they are converted to Clock time when a value enters L1.
+// The wall clock is injectable too (tests derive it from their ManualClock).
+//
+// Store failures never throw out of get/get_stale/put: they are counted, and the call goes on
+// as if L2 had missed (memory-only).
+class TieredCache {
+public:
+    using Options = TieredCacheOptions;
+    using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+    // `store` may be null (memory-only). `store` and `clock` must outlive the cache. An empty
+    // `wall_clock` means std::chrono::system_clock::now.
+    explicit TieredCache(
+        const Options& options,
+        Store* store = nullptr,
+        const Clock& clock = SteadyClock::instance(),
+        WallClock wall_clock = {}
+    );
+
+    TieredCache(const TieredCache&) = delete;
+    TieredCache& operator=(const TieredCache&) = delete;
+    TieredCache(TieredCache&&) = delete;
+    TieredCache& operator=(TieredCache&&) = delete;
+    ~TieredCache() = default;
+
+    // A fresh value: L1, else L2 (a hit is copied into L1 with its remaining TTL), else a miss.
+    // A stale L2 value is copied into L1 too (for get_stale) but reported as a miss.
+    awaitable<Lookup> get(std::string kind, std::string key);
+
+    // A fresh or stale value (Lookup::stale), L1 then L2: for when the upstream failed.
+    awaitable<Lookup> get_stale(std::string kind, std::string key);
+
+    // Stores `response` in L1 and L2 with the kind's TTL and returns the shared value (serve
+    // it: it is what later hits return). fetched_at is kept if set (else now); expires_at
+    // becomes fetched_at + TTL. L2 keeps it for the remaining TTL + the stale window. Returns
+    // the value without storing it when the kind's TTL is 0 or it is already expired.
+    awaitable<std::shared_ptr<const CachedResponse>> put(
+        std::string kind, std::string key, CachedResponse response
+    );
+
+    // Removes `key` from L1 only (L2 entries expire on their own).
+    void erase_local(std::string_view key) { l1_.erase(key); }
+
+    [[nodiscard]] std::chrono::seconds ttl_for(std::string_view kind) const;
+
+    // One entry per configured kind, then "other".
+    [[nodiscard]] std::vector<KindStats> stats() const;
+    // The counters `kind` is recorded under ("other" for unlisted kinds).
+    [[nodiscard]] KindStats stats(std::string_view kind) const;
+    [[nodiscard]] LruStats l1_stats() const { return l1_.stats(); }
+
+    // Current wall-clock time as this cache sees it.
+    [[nodiscard]] std::chrono::system_clock::time_point wall_now() const;
+
+private:
+    struct TierCounters {
+        std::atomic<std::uint64_t> hits{0};
+        std::atomic<std::uint64_t> misses{0};
+        std::atomic<std::uint64_t> stale_serves{0};
+        std::atomic<std::uint64_t> errors{0};
+        std::atomic<std::uint64_t> skipped{0};
+        std::atomic<std::uint64_t> writes{0};
+        std::atomic<std::uint64_t> write_errors{0};
+        std::atomic<std::uint64_t> latency_ns_sum{0};
+        std::atomic<std::uint64_t> latency_count{0};
+
+        [[nodiscard]] TierStats snapshot() const;
+        void record_latency(Clock::duration elapsed);
+    };
+
+    struct KindState {
+        KindState(std::string kind_name, KindOptions kind_options)
+            : name(std::move(kind_name)), options(kind_options) {}
+
+        std::string name;
+        KindOptions options;
+        TierCounters l1;
+        TierCounters l2;
+    };
+
+    using Memory = LruCache<std::shared_ptr<const CachedResponse>>;
+
+    // Both clocks read once, to convert value times into Clock time.
+    struct Now {
+        Clock::time_point steady;
+        std::chrono::system_clock::time_point wall;
+
+        [[nodiscard]] Clock::time_point to_steady(std::chrono::system_clock::time_point at) const {
+            return steady + std::chrono::duration_cast<Clock::duration>(at - wall);
+        }
+    };
+
+    awaitable<Lookup> lookup(std::string kind, std::string key, bool allow_stale);
+    KindState& state_for(std::string_view kind);
+    [[nodiscard]] const KindState& state_for(std::string_view kind) const;
+    [[nodiscard]] Now now() const { return Now{clock_.now(), wall_now()}; }
+    [[nodiscard]] bool store_usable() const;
+    static KindStats snapshot(const KindState& state);
+
+    const Clock& clock_;
+    Store* const store_;
+    const std::chrono::milliseconds serve_stale_;
+    Memory l1_;
+    const WallClock wall_clock_;
+    // Built once; read without locks.
+    std::map<std::string, std::unique_ptr<KindState>, std::less<>> kinds_;
+    KindState other_;
+};
+
+}  // namespace scout::cache

@@ -1,0 +1,107 @@
+// The AliExpress Affiliate API client: signed calls over CurlMulti with retry (exponential
+// backoff + jitter, re-signed per attempt), error classification, a shared circuit breaker
+// and an overall per-call deadline. One client per worker (it uses that worker's CurlMulti);
+// the breaker and the stats are shared by all workers and thread-safe.
+#pragma once
+
+#include <scout/config/config.hpp>
+#include <scout/core/asio.hpp>
+#include <scout/core/clock.hpp>
+#include <scout/upstream/circuit_breaker.hpp>
+#include <scout/upstream/curl_multi.hpp>
+#include <scout/upstream/errors.hpp>
+#include <scout/upstream/request.hpp>
+#include <scout/upstream/response.hpp>
+
+#include <boost/system/result.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scout::upstream {
+
+template <typename T>
+using Result = boost::system::result<T, UpstreamError>;
+
+struct CallOptions {
+    std::string request_id;  // the Scout request this call serves (for logs)
+    // Overall deadline, retries included; default: now + upstream.request_timeout_ms.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+
+// The seam the search pipeline depends on (tests drive it with an in-memory fake).
+class ProductSource {
+public:
+    ProductSource() = default;
+    ProductSource(const ProductSource&) = delete;
+    ProductSource& operator=(const ProductSource&) = delete;
+    ProductSource(ProductSource&&) = delete;
+    ProductSource& operator=(ProductSource&&) = delete;
+    virtual ~ProductSource() = default;
+
+    virtual awaitable<Result<ProductPage>> query_products(
+        ProductQuery query, CallOptions options
+    ) = 0;
+    virtual awaitable<Result<std::vector<PromotionLink>>> generate_links(
+        LinkGenerate request, CallOptions options
+    ) = 0;
+    virtual awaitable<Result<ProductPage>> product_details(
+        ProductDetail request, CallOptions options
+    ) = 0;
+    virtual awaitable<Result<std::vector<Category>>> categories(CallOptions options) = 0;
+};
+
+// Counters shared by every worker's client (relaxed atomics). Indexed by ErrorClass.
+struct ClientStats {
+    std::atomic<std::uint64_t> calls_total{0};
+    std::atomic<std::uint64_t> calls_succeeded_total{0};
+    std::array<std::atomic<std::uint64_t>, 3> calls_failed_total{};  // by final error class
+    std::atomic<std::uint64_t> attempts_total{0};
+    std::array<std::atomic<std::uint64_t>, 3> attempts_failed_total{};  // by class
+    std::atomic<std::uint64_t> retries_total{0};
+    std::atomic<std::uint64_t> rate_limit_waits_total{0};
+    std::atomic<std::uint64_t> breaker_rejections_total{0};
+    std::atomic<std::uint64_t> deadline_exceeded_total{0};
+};
+
+class AliExpressClient final : public ProductSource {
+public:
+    using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
+
+    AliExpressClient(
+        CurlMulti& http,
+        CircuitBreaker& breaker,
+        ClientStats& stats,
+        ConfigSource config,
+        const Clock& clock = SteadyClock::instance()
+    );
+
+    awaitable<Result<ProductPage>> query_products(ProductQuery query, CallOptions options) override;
+    awaitable<Result<std::vector<PromotionLink>>> generate_links(
+        LinkGenerate request, CallOptions options
+    ) override;
+    awaitable<Result<ProductPage>> product_details(ProductDetail request, CallOptions options)
+        override;
+    awaitable<Result<std::vector<Category>>> categories(CallOptions options) override;
+
+    // One logical call: signs, sends, retries per policy; returns the envelope's `result`.
+    awaitable<Result<nlohmann::json>> call(
+        std::string_view method, Params business, CallOptions options
+    );
+
+private:
+    CurlMulti& http_;
+    CircuitBreaker& breaker_;
+    ClientStats& stats_;
+    ConfigSource config_;
+    const Clock& clock_;
+};
+
+}  // namespace scout::upstream

@@ -1,0 +1,350 @@
+#include <scout/cache/cached_response.hpp>
+
+#include "cache/digest.hpp"
+
+#include <zlib.h>
+
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <utility>
+
+namespace scout::cache {
+namespace {
+
+using std::chrono::nanoseconds;
+using std::chrono::system_clock;
+
+constexpr int kGzipWindowBits = 15 + 16;  // 32 KiB window, gzip wrapper
+constexpr int kMemLevel = 8;
+constexpr std::uint8_t kFlagGzip = 0x01;
+// Times outside [epoch, ~2200-01-01] are rejected on decode: nothing legitimate is there, and
+// the bound keeps every later time_point computation far from overflow.
+constexpr std::int64_t kMaxTimeNs = 7'258'118'400'000'000'000;
+
+// Bytes of the fixed part: tag, flags, two times, three lengths, checksum.
+constexpr std::size_t kMinEncodedSize = 3 + 1 + 8 + 8 + 4 + 4 + 4 + 4;
+
+void put_u32(std::string& out, std::uint32_t value) {
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        out.push_back(static_cast<char>((value >> shift) & 0xFFU));
+    }
+}
+
+void put_i64(std::string& out, std::int64_t value) {
+    const auto bits = static_cast<std::uint64_t>(value);
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        out.push_back(static_cast<char>((bits >> shift) & 0xFFU));
+    }
+}
+
+void put_field(std::string& out, std::string_view field) {
+    if (field.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw std::length_error("CachedResponse field larger than 4 GiB");
+    }
+    put_u32(out, static_cast<std::uint32_t>(field.size()));
+    out.append(field);
+}
+
+std::uint32_t crc32_of(std::string_view data) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (!data.empty()) {
+        const std::size_t chunk = std::min<std::size_t>(data.size(), UINT_MAX);
+        crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(chunk));
+        data.remove_prefix(chunk);
+    }
+    return static_cast<std::uint32_t>(crc);
+}
+
+std::int64_t to_ns(system_clock::time_point at) {
+    return std::chrono::duration_cast<nanoseconds>(at.time_since_epoch()).count();
+}
+
+system_clock::time_point from_ns(std::int64_t ns) {
+    return system_clock::time_point(
+        std::chrono::duration_cast<system_clock::duration>(nanoseconds(ns))
+    );
+}
+
+// Bounds-checked cursor over an encoded value; every read fails cleanly at the end.
+class Reader {
+public:
+    explicit Reader(std::string_view data) : data_(data) {}
+
+    bool u8(std::uint8_t& value) {
+        if (data_.empty()) {
+            return false;
+        }
+        value = static_cast<std::uint8_t>(data_.front());
+        data_.remove_prefix(1);
+        return true;
+    }
+
+    bool u32(std::uint32_t& value) {
+        if (data_.size() < 4) {
+            return false;
+        }
+        value = 0;
+        for (unsigned i = 0; i < 4; ++i) {
+            value |= static_cast<std::uint32_t>(static_cast<unsigned char>(data_[i])) << (8 * i);
+        }
+        data_.remove_prefix(4);
+        return true;
+    }
+
+    bool i64(std::int64_t& value) {
+        if (data_.size() < 8) {
+            return false;
+        }
+        std::uint64_t bits = 0;
+        for (unsigned i = 0; i < 8; ++i) {
+            bits |= static_cast<std::uint64_t>(static_cast<unsigned char>(data_[i])) << (8 * i);
+        }
+        data_.remove_prefix(8);
+        value = static_cast<std::int64_t>(bits);
+        return true;
+    }
+
+    bool field(std::string_view& value) {
+        std::uint32_t size = 0;
+        if (!u32(size) || data_.size() < size) {
+            return false;
+        }
+        value = data_.substr(0, size);
+        data_.remove_prefix(size);
+        return true;
+    }
+
+    [[nodiscard]] bool empty() const { return data_.empty(); }
+
+private:
+    std::string_view data_;
+};
+
+// Owns a z_stream for the duration of one call.
+class Deflater {
+public:
+    explicit Deflater(int level) {
+        const int rc = deflateInit2(
+            &stream_, level, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY
+        );
+        if (rc == Z_STREAM_ERROR) {
+            throw std::invalid_argument("gzip_compress: level must be -1 or 0-9");
+        }
+        if (rc != Z_OK) {
+            throw std::bad_alloc();
+        }
+    }
+    Deflater(const Deflater&) = delete;
+    Deflater& operator=(const Deflater&) = delete;
+    Deflater(Deflater&&) = delete;
+    Deflater& operator=(Deflater&&) = delete;
+    ~Deflater() { deflateEnd(&stream_); }
+
+    z_stream& stream() { return stream_; }
+
+private:
+    z_stream stream_{};
+};
+
+class Inflater {
+public:
+    Inflater() { ok_ = inflateInit2(&stream_, kGzipWindowBits) == Z_OK; }
+    Inflater(const Inflater&) = delete;
+    Inflater& operator=(const Inflater&) = delete;
+    Inflater(Inflater&&) = delete;
+    Inflater& operator=(Inflater&&) = delete;
+    ~Inflater() {
+        if (ok_) {
+            inflateEnd(&stream_);
+        }
+    }
+
+    [[nodiscard]] bool ok() const { return ok_; }
+    z_stream& stream() { return stream_; }
+
+private:
+    z_stream stream_{};
+    bool ok_ = false;
+};
+
+// zlib's next_in is not const-qualified (ZLIB_CONST is not defined); it never writes through it.
+Bytef* input_bytes(const char* data) {
+    return reinterpret_cast<Bytef*>(const_cast<char*>(data));
+}
+
+}  // namespace
+
+std::size_t CachedResponse::bytes() const {
+    std::size_t total = sizeof(CachedResponse) + etag.capacity() + content_type.capacity();
+    if (body) {
+        total += sizeof(std::string) + body->capacity();
+    }
+    if (gzip_body) {
+        total += sizeof(std::string) + gzip_body->capacity();
+    }
+    return total;
+}
+
+CachedResponse make_cached_response(
+    std::string body, std::string content_type, std::size_t gzip_min_bytes, int gzip_level
+) {
+    CachedResponse response;
+    response.etag = strong_etag(body);
+    response.content_type = std::move(content_type);
+    if (!body.empty() && body.size() >= gzip_min_bytes) {
+        std::string gzipped = gzip_compress(body, gzip_level);
+        if (gzipped.size() < body.size()) {
+            gzipped.shrink_to_fit();
+            response.gzip_body = std::make_shared<const std::string>(std::move(gzipped));
+        }
+    }
+    response.body = std::make_shared<const std::string>(std::move(body));
+    return response;
+}
+
+std::string encode(const CachedResponse& response) {
+    const std::string_view body =
+        response.body ? std::string_view(*response.body) : std::string_view();
+    const bool has_gzip = response.gzip_body != nullptr;
+    std::string out;
+    out.reserve(
+        kMinEncodedSize + response.etag.size() + response.content_type.size() + body.size() +
+        (has_gzip ? 4 + response.gzip_body->size() : 0)
+    );
+    out.append(kCachedResponseFormat);
+    out.push_back(static_cast<char>(has_gzip ? kFlagGzip : 0));
+    put_i64(out, to_ns(response.fetched_at));
+    put_i64(out, to_ns(response.expires_at));
+    put_field(out, response.etag);
+    put_field(out, response.content_type);
+    put_field(out, body);
+    if (has_gzip) {
+        put_field(out, *response.gzip_body);
+    }
+    put_u32(out, crc32_of(out));
+    return out;
+}
+
+std::optional<CachedResponse> decode(std::string_view encoded) {
+    if (encoded.size() < kMinEncodedSize ||
+        encoded.substr(0, kCachedResponseFormat.size()) != kCachedResponseFormat) {
+        return std::nullopt;
+    }
+    const std::string_view checked = encoded.substr(0, encoded.size() - 4);
+    Reader trailer(encoded.substr(encoded.size() - 4));
+    std::uint32_t crc = 0;
+    if (!trailer.u32(crc) || crc != crc32_of(checked)) {
+        return std::nullopt;
+    }
+
+    Reader in(checked.substr(kCachedResponseFormat.size()));
+    std::uint8_t flags = 0;
+    std::int64_t fetched_ns = 0;
+    std::int64_t expires_ns = 0;
+    std::string_view etag;
+    std::string_view content_type;
+    std::string_view body;
+    std::string_view gzip;
+    if (!in.u8(flags) || (flags & ~kFlagGzip) != 0 || !in.i64(fetched_ns) || !in.i64(expires_ns) ||
+        !in.field(etag) || !in.field(content_type) || !in.field(body)) {
+        return std::nullopt;
+    }
+    if ((flags & kFlagGzip) != 0 && !in.field(gzip)) {
+        return std::nullopt;
+    }
+    if (!in.empty() || fetched_ns < 0 || fetched_ns > kMaxTimeNs || expires_ns < fetched_ns ||
+        expires_ns > kMaxTimeNs) {
+        return std::nullopt;
+    }
+
+    CachedResponse response;
+    response.body = std::make_shared<const std::string>(body);
+    if ((flags & kFlagGzip) != 0) {
+        response.gzip_body = std::make_shared<const std::string>(gzip);
+    }
+    response.etag = etag;
+    response.content_type = content_type;
+    response.fetched_at = from_ns(fetched_ns);
+    response.expires_at = from_ns(expires_ns);
+    return response;
+}
+
+std::string gzip_compress(std::string_view data, int level) {
+    Deflater deflater(level);
+    z_stream& zs = deflater.stream();
+    std::string out;
+    out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
+    std::size_t produced = 0;
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        if (zs.avail_in == 0 && !data.empty()) {
+            const std::size_t chunk = std::min<std::size_t>(data.size(), UINT_MAX);
+            zs.next_in = input_bytes(data.data());
+            zs.avail_in = static_cast<uInt>(chunk);
+            data.remove_prefix(chunk);
+        }
+        if (produced == out.size()) {
+            out.resize(out.size() * 2 + 64);
+        }
+        const std::size_t room = std::min<std::size_t>(out.size() - produced, UINT_MAX);
+        zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+        zs.avail_out = static_cast<uInt>(room);
+        rc = deflate(&zs, data.empty() ? Z_FINISH : Z_NO_FLUSH);
+        produced += room - zs.avail_out;
+        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+            throw std::bad_alloc();  // Z_STREAM_ERROR cannot happen with a valid stream
+        }
+    }
+    out.resize(produced);
+    return out;
+}
+
+std::optional<std::string> gzip_decompress(std::string_view gzip, std::size_t max_out) {
+    Inflater inflater;
+    if (!inflater.ok()) {
+        return std::nullopt;
+    }
+    z_stream& zs = inflater.stream();
+    std::string out;
+    std::array<char, 16384> buffer{};
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        if (zs.avail_in == 0 && !gzip.empty()) {
+            const std::size_t chunk = std::min<std::size_t>(gzip.size(), UINT_MAX);
+            zs.next_in = input_bytes(gzip.data());
+            zs.avail_in = static_cast<uInt>(chunk);
+            gzip.remove_prefix(chunk);
+        }
+        zs.next_out = reinterpret_cast<Bytef*>(buffer.data());
+        zs.avail_out = static_cast<uInt>(buffer.size());
+        rc = inflate(&zs, Z_NO_FLUSH);
+        // Z_BUF_ERROR means no progress was possible: the input ended before the stream did.
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            return std::nullopt;
+        }
+        const std::size_t produced = buffer.size() - zs.avail_out;
+        if (produced > max_out - out.size()) {
+            return std::nullopt;
+        }
+        out.append(buffer.data(), produced);
+    }
+    if (zs.avail_in != 0 || !gzip.empty()) {
+        return std::nullopt;  // bytes after the gzip member
+    }
+    return out;
+}
+
+std::string strong_etag(std::string_view body) {
+    std::string etag;
+    etag.reserve(34);
+    etag.push_back('"');
+    detail::append_hex(etag, detail::sha256(body), 16);
+    etag.push_back('"');
+    return etag;
+}
+
+}  // namespace scout::cache

@@ -1,0 +1,198 @@
+#include <scout/cache/tiered_cache.hpp>
+
+#include <algorithm>
+#include <utility>
+
+namespace scout::cache {
+namespace {
+
+using std::chrono::system_clock;
+
+void bump(std::atomic<std::uint64_t>& counter) {
+    counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t load(const std::atomic<std::uint64_t>& counter) {
+    return counter.load(std::memory_order_relaxed);
+}
+
+}  // namespace
+
+TierStats TieredCache::TierCounters::snapshot() const {
+    TierStats stats;
+    stats.hits = load(hits);
+    stats.misses = load(misses);
+    stats.stale_serves = load(stale_serves);
+    stats.errors = load(errors);
+    stats.skipped = load(skipped);
+    stats.writes = load(writes);
+    stats.write_errors = load(write_errors);
+    stats.latency_ns_sum = load(latency_ns_sum);
+    stats.latency_count = load(latency_count);
+    return stats;
+}
+
+void TieredCache::TierCounters::record_latency(Clock::duration elapsed) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+    latency_ns_sum.fetch_add(
+        static_cast<std::uint64_t>(std::max<decltype(ns)>(ns, 0)), std::memory_order_relaxed
+    );
+    bump(latency_count);
+}
+
+TieredCache::TieredCache(
+    const Options& options, Store* store, const Clock& clock, WallClock wall_clock
+)
+    : clock_(clock),
+      store_(store),
+      serve_stale_(std::max(options.l1.serve_stale, std::chrono::milliseconds::zero())),
+      l1_(options.l1, clock),
+      wall_clock_(std::move(wall_clock)),
+      other_{"other", options.default_kind} {
+    for (const auto& [name, kind_options] : options.kinds) {
+        kinds_.emplace(name, std::make_unique<KindState>(name, kind_options));
+    }
+}
+
+system_clock::time_point TieredCache::wall_now() const {
+    return wall_clock_ ? wall_clock_() : system_clock::now();
+}
+
+bool TieredCache::store_usable() const {
+    return store_ != nullptr && store_->available();
+}
+
+TieredCache::KindState& TieredCache::state_for(std::string_view kind) {
+    const auto it = kinds_.find(kind);
+    return it == kinds_.end() ? other_ : *it->second;
+}
+
+const TieredCache::KindState& TieredCache::state_for(std::string_view kind) const {
+    const auto it = kinds_.find(kind);
+    return it == kinds_.end() ? other_ : *it->second;
+}
+
+std::chrono::seconds TieredCache::ttl_for(std::string_view kind) const {
+    return state_for(kind).options.ttl;
+}
+
+KindStats TieredCache::snapshot(const KindState& state) {
+    return KindStats{state.name, state.l1.snapshot(), state.l2.snapshot()};
+}
+
+std::vector<KindStats> TieredCache::stats() const {
+    std::vector<KindStats> all;
+    all.reserve(kinds_.size() + 1);
+    for (const auto& [name, state] : kinds_) {
+        all.push_back(snapshot(*state));
+    }
+    all.push_back(snapshot(other_));
+    return all;
+}
+
+KindStats TieredCache::stats(std::string_view kind) const {
+    return snapshot(state_for(kind));
+}
+
+awaitable<Lookup> TieredCache::get(std::string kind, std::string key) {
+    return lookup(std::move(kind), std::move(key), false);
+}
+
+awaitable<Lookup> TieredCache::get_stale(std::string kind, std::string key) {
+    return lookup(std::move(kind), std::move(key), true);
+}
+
+awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool allow_stale) {
+    KindState& state = state_for(kind);
+
+    const auto l1_start = clock_.now();
+    auto hit = allow_stale ? l1_.get_allow_stale(key) : l1_.get(key);
+    state.l1.record_latency(clock_.now() - l1_start);
+    if (hit) {
+        bump(hit->stale ? state.l1.stale_serves : state.l1.hits);
+        co_return Lookup{std::move(hit->value), Lookup::Source::kL1, hit->stale};
+    }
+    bump(state.l1.misses);
+
+    if (!store_usable()) {
+        bump(state.l2.skipped);
+        co_return Lookup{};
+    }
+    const auto l2_start = clock_.now();
+    auto reply = co_await store_->get(key);
+    state.l2.record_latency(clock_.now() - l2_start);
+    if (!reply) {
+        bump(state.l2.errors);
+        co_return Lookup{};
+    }
+    if (!reply->has_value()) {
+        bump(state.l2.misses);
+        co_return Lookup{};
+    }
+    auto decoded = decode(**reply);
+    if (!decoded) {
+        bump(state.l2.errors);  // corrupt, or written by a build with another format
+        co_return Lookup{};
+    }
+
+    const Now at = now();
+    const auto fetched_at = at.to_steady(decoded->fetched_at);
+    // Another instance may run with a longer TTL: never keep a value fresh for longer than
+    // this instance's TTL for the kind from now.
+    const auto expires_at =
+        std::min(at.to_steady(decoded->expires_at), at.steady + state.options.ttl);
+    std::shared_ptr<const CachedResponse> value =
+        std::make_shared<const CachedResponse>(std::move(*decoded));
+    // Also keeps a stale value in L1, so get_stale() finds it without another round trip.
+    if (l1_.put_at(key, value, value->bytes(), fetched_at, expires_at)) {
+        bump(state.l1.writes);
+    }
+    if (at.steady < expires_at) {
+        bump(state.l2.hits);
+        co_return Lookup{std::move(value), Lookup::Source::kL2, false};
+    }
+    if (allow_stale && at.steady < expires_at + serve_stale_) {
+        bump(state.l2.stale_serves);
+        co_return Lookup{std::move(value), Lookup::Source::kL2, true};
+    }
+    bump(state.l2.misses);
+    co_return Lookup{};
+}
+
+awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
+    std::string kind, std::string key, CachedResponse response
+) {
+    KindState& state = state_for(kind);
+    const auto ttl = state.options.ttl;
+    const Now at = now();
+    const auto wall = at.wall;
+    if (response.fetched_at == system_clock::time_point{} || response.fetched_at > wall) {
+        response.fetched_at = wall;
+    }
+    response.expires_at = response.fetched_at + ttl;
+    std::shared_ptr<const CachedResponse> value =
+        std::make_shared<const CachedResponse>(std::move(response));
+    if (ttl <= std::chrono::seconds::zero() || value->expires_at <= wall) {
+        co_return value;
+    }
+
+    if (l1_.put_at(
+            key,
+            value,
+            value->bytes(),
+            at.to_steady(value->fetched_at),
+            at.to_steady(value->expires_at)
+        )) {
+        bump(state.l1.writes);
+    }
+    if (!store_usable()) {
+        co_return value;
+    }
+    const auto l2_ttl =
+        std::chrono::ceil<std::chrono::milliseconds>(value->expires_at - wall) + serve_stale_;
+    const auto ec = co_await store_->set(std::move(key), encode(*value), l2_ttl);
+    bump(ec ? state.l2.write_errors : state.l2.writes);
+    co_return value;
+}
+
+}  // namespace scout::cache

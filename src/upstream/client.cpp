@@ -1,0 +1,244 @@
+#include <scout/log/log.hpp>
+#include <scout/upstream/backoff.hpp>
+#include <scout/upstream/client.hpp>
+#include <scout/upstream/signer.hpp>
+
+#include <algorithm>
+#include <random>
+
+namespace scout::upstream {
+namespace {
+
+const log::Logger& logger() {
+    static const log::Logger instance("upstream");
+    return instance;
+}
+
+std::size_t class_index(ErrorClass error_class) {
+    return static_cast<std::size_t>(error_class);
+}
+
+// Maps one HTTP exchange onto the envelope result or a classified error.
+Result<nlohmann::json> to_outcome(std::string_view method, HttpResult& http) {
+    switch (http.outcome) {
+        case TransferOutcome::kOk:
+            return unwrap(method, static_cast<int>(http.status), http.body, http.retry_after);
+        case TransferOutcome::kTimeout:
+            return make_upstream_error(upstream_errc::kTimeout, http.error);
+        case TransferOutcome::kTooLarge:
+            return make_upstream_error(
+                upstream_errc::kBadResponse, "response too large: " + http.error
+            );
+        case TransferOutcome::kCancelled:
+            return make_upstream_error(upstream_errc::kCancelled, http.error);
+        case TransferOutcome::kTransport:
+            break;
+    }
+    return make_upstream_error(upstream_errc::kTransport, http.error);
+}
+
+std::string params_json(const Params& params) {
+    std::string out = "{";
+    for (const auto& [key, value] : redact_for_log(params)) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        log::append_json_string(out, key);
+        out += ':';
+        log::append_json_string(out, value);
+    }
+    out += '}';
+    return out;
+}
+
+std::mt19937_64& jitter_rng() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return rng;
+}
+
+}  // namespace
+
+AliExpressClient::AliExpressClient(
+    CurlMulti& http,
+    CircuitBreaker& breaker,
+    ClientStats& stats,
+    ConfigSource config,
+    const Clock& clock
+)
+    : http_(http), breaker_(breaker), stats_(stats), config_(std::move(config)), clock_(clock) {}
+
+awaitable<Result<nlohmann::json>> AliExpressClient::call(
+    std::string_view method, Params business, CallOptions options
+) {
+    const std::shared_ptr<const config::Config> snapshot = config_();
+    const config::UpstreamConfig& cfg = snapshot->upstream;
+    const auto sign_method = parse_sign_method(cfg.sign_method).value_or(SignMethod::kSha256);
+    const Credentials credentials{cfg.app_key, cfg.app_secret};
+    const Backoff backoff(cfg.retry);
+    const auto started = clock_.now();
+    const auto deadline =
+        options.deadline.value_or(started + std::chrono::milliseconds(cfg.request_timeout_ms));
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+
+    stats_.calls_total.fetch_add(1, std::memory_order_relaxed);
+    UpstreamError last;
+    int attempts = 0;
+    for (;;) {
+        if (clock_.now() >= deadline) {
+            last = make_upstream_error(
+                upstream_errc::kDeadlineExceeded, "deadline passed before the next attempt"
+            );
+            stats_.deadline_exceeded_total.fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
+        if (!breaker_.try_acquire()) {
+            last = make_upstream_error(upstream_errc::kCircuitOpen, "circuit breaker open");
+            last.retry_after = breaker_.retry_after();
+            stats_.breaker_rejections_total.fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
+        ++attempts;
+        stats_.attempts_total.fetch_add(1, std::memory_order_relaxed);
+        // Re-signed per attempt: the timestamp must be fresh.
+        const Params params = build_request(
+            method, business, credentials, sign_method, std::chrono::system_clock::now()
+        );
+        HttpRequest request;
+        request.url = cfg.gateway_url;
+        request.body = form_encode(params);
+        request.deadline =
+            std::min(clock_.now() + std::chrono::milliseconds(cfg.attempt_timeout_ms), deadline);
+        request.connect_timeout = std::chrono::milliseconds(cfg.connect_timeout_ms);
+        HttpResult http = co_await http_.perform(std::move(request));
+        Result<nlohmann::json> outcome = to_outcome(method, http);
+        if (outcome) {
+            breaker_.on_success();
+            stats_.calls_succeeded_total.fetch_add(1, std::memory_order_relaxed);
+            if (attempts > 1) {
+                logger().info(
+                    "upstream call succeeded after retries",
+                    {{"request_id", options.request_id}, {"method", method}, {"attempts", attempts}}
+                );
+            }
+            co_return std::move(*outcome);
+        }
+        last = std::move(outcome.error());
+        last.attempts = attempts;
+        stats_.attempts_failed_total[class_index(last.error_class)].fetch_add(
+            1, std::memory_order_relaxed
+        );
+
+        if (last.code == upstream_errc::kCancelled) {
+            breaker_.release();
+            break;
+        }
+        if (last.error_class == ErrorClass::kPermanent) {
+            breaker_.on_success();  // the upstream answered; it is healthy, we are wrong
+        } else if (counts_as_breaker_failure(last)) {
+            breaker_.on_failure();
+        } else {
+            breaker_.release();
+        }
+        if (attempts >= max_attempts_for(last, cfg.retry.max_attempts)) {
+            break;
+        }
+        const auto now = clock_.now();
+        std::chrono::milliseconds wait{0};
+        if (last.error_class == ErrorClass::kRateLimited) {
+            wait = std::max(last.retry_after, kMinRetryAfter);
+            if (now + wait >= deadline) {
+                // The ban outlasts what the caller can wait: stop asking until it is over.
+                breaker_.trip_for(wait);
+                break;
+            }
+            stats_.rate_limit_waits_total.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            wait = backoff.delay(attempts - 1, jitter_rng());
+            if (now + wait >= deadline) {
+                break;
+            }
+        }
+        stats_.retries_total.fetch_add(1, std::memory_order_relaxed);
+        logger().debug(
+            "retrying upstream call",
+            {{"request_id", options.request_id},
+             {"method", method},
+             {"attempt", attempts},
+             {"class", to_string(last.error_class)},
+             {"error", last.detail()},
+             {"wait_ms", wait.count()}}
+        );
+        pause.expires_after(wait);
+        co_await pause.async_wait(nothrow);
+    }
+
+    last.attempts = attempts;
+    stats_.calls_failed_total[class_index(last.error_class)].fetch_add(
+        1, std::memory_order_relaxed
+    );
+    const auto elapsed_ms =
+        std::chrono::duration<double, std::milli>(clock_.now() - started).count();
+    // Logged once per failed logical call, with everything needed to act on it.
+    logger().log(
+        last.error_class == ErrorClass::kPermanent ? log::Level::kError : log::Level::kWarn,
+        "upstream call failed",
+        {{"request_id", options.request_id},
+         {"method", method},
+         {"params", log::RawJson{params_json(business)}},
+         {"class", to_string(last.error_class)},
+         {"kind", last.code.message()},
+         {"code", last.api_code},
+         {"sub_code", last.sub_code},
+         {"msg", last.message},
+         {"sub_msg", last.sub_message},
+         {"http_status", last.http_status},
+         {"upstream_request_id", last.upstream_request_id},
+         {"attempts", attempts},
+         {"elapsed_ms", elapsed_ms}}
+    );
+    co_return last;
+}
+
+awaitable<Result<ProductPage>> AliExpressClient::query_products(
+    ProductQuery query, CallOptions options
+) {
+    Params params = to_params(query);
+    auto result = co_await call(kProductQuery, std::move(params), std::move(options));
+    if (!result) {
+        co_return result.error();
+    }
+    co_return parse_product_page(*result);
+}
+
+awaitable<Result<std::vector<PromotionLink>>> AliExpressClient::generate_links(
+    LinkGenerate request, CallOptions options
+) {
+    Params params = to_params(request);
+    auto result = co_await call(kLinkGenerate, std::move(params), std::move(options));
+    if (!result) {
+        co_return result.error();
+    }
+    co_return parse_promotion_links(*result);
+}
+
+awaitable<Result<ProductPage>> AliExpressClient::product_details(
+    ProductDetail request, CallOptions options
+) {
+    Params params = to_params(request);
+    auto result = co_await call(kProductDetailGet, std::move(params), std::move(options));
+    if (!result) {
+        co_return result.error();
+    }
+    co_return parse_product_detail(*result);
+}
+
+awaitable<Result<std::vector<Category>>> AliExpressClient::categories(CallOptions options) {
+    Params params = to_params(CategoryGet{});
+    auto result = co_await call(kCategoryGet, std::move(params), std::move(options));
+    if (!result) {
+        co_return result.error();
+    }
+    co_return parse_categories(*result);
+}
+
+}  // namespace scout::upstream

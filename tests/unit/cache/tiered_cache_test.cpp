@@ -1,0 +1,327 @@
+#include <scout/cache/cache_key.hpp>
+#include <scout/cache/tiered_cache.hpp>
+
+#include "fake_store.hpp"
+#include "support/manual_clock.hpp"
+#include "support/run_co.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace scout::cache {
+namespace {
+
+using namespace std::chrono_literals;
+using Source = Lookup::Source;
+
+TieredCacheOptions options() {
+    TieredCacheOptions result;
+    result.l1.serve_stale = 120s;
+    result.default_kind.ttl = 30s;
+    result.kinds["search"] = KindOptions{60s};
+    result.kinds["affiliate_link"] = KindOptions{3600s};
+    result.kinds["nocache"] = KindOptions{0s};
+    return result;
+}
+
+CachedResponse response(const std::string& body) {
+    return make_cached_response(body, "application/json");
+}
+
+class TieredCacheTest : public ::testing::Test {
+protected:
+    Lookup get(TieredCache& cache, const std::string& key, const std::string& kind = "search") {
+        return test::run_co(io_, cache.get(kind, key));
+    }
+    Lookup get_stale(
+        TieredCache& cache, const std::string& key, const std::string& kind = "search"
+    ) {
+        return test::run_co(io_, cache.get_stale(kind, key));
+    }
+    std::shared_ptr<const CachedResponse> put(
+        TieredCache& cache,
+        const std::string& key,
+        const std::string& body,
+        const std::string& kind = "search"
+    ) {
+        return test::run_co(io_, cache.put(kind, key, response(body)));
+    }
+
+    asio::io_context io_;
+    test::ManualClock clock_;
+    // Wall time moves with the manual clock (from a realistic date).
+    TieredCache::WallClock wall_ = [this] {
+        return std::chrono::system_clock::time_point(1'700'000'000s) +
+               std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                   clock_.now().time_since_epoch()
+               );
+    };
+    test::FakeStore store_{clock_};
+    const std::string key_ = make_key("search", {{"keywords", "red shoes"}});
+};
+
+TEST_F(TieredCacheTest, MissesEverywhereThenHitsL1AfterPut) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    const Lookup miss = get(cache, key_);
+    EXPECT_FALSE(miss);
+    EXPECT_EQ(miss.source, Source::kMiss);
+    EXPECT_EQ(cache.stats("search").l1.misses, 1U);
+    EXPECT_EQ(cache.stats("search").l2.misses, 1U);
+
+    const auto stored = put(cache, key_, R"({"products":[1]})");
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->fetched_at, cache.wall_now());
+    EXPECT_EQ(stored->expires_at, cache.wall_now() + 60s);
+    ASSERT_TRUE(store_.raw(key_).has_value());
+
+    const Lookup hit = get(cache, key_);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit.source, Source::kL1);
+    EXPECT_FALSE(hit.stale);
+    EXPECT_EQ(hit.value, stored);  // the very object: nothing is rebuilt on a hit
+    EXPECT_EQ(store_.gets(), 1U);  // the hit did not ask L2
+
+    const KindStats stats = cache.stats("search");
+    EXPECT_EQ(stats.l1.hits, 1U);
+    EXPECT_EQ(stats.l1.writes, 1U);
+    EXPECT_EQ(stats.l2.writes, 1U);
+    EXPECT_EQ(stats.l1.latency_count, 2U);
+    EXPECT_EQ(stats.l2.latency_count, 1U);
+}
+
+TEST_F(TieredCacheTest, L2HitFillsL1AndKeepsTheValuesAgeAndExpiry) {
+    TieredCache writer(options(), &store_, clock_, wall_);
+    const auto stored = put(writer, key_, R"({"products":[2]})");
+    // The value lives in L2 for its TTL plus the stale window.
+    EXPECT_EQ(store_.ttl_of(key_), std::chrono::milliseconds(60s + 120s));
+
+    clock_.advance(20s);
+    TieredCache reader(options(), &store_, clock_, wall_);  // another instance, empty L1
+    const Lookup from_l2 = get(reader, key_);
+    ASSERT_TRUE(from_l2);
+    EXPECT_EQ(from_l2.source, Source::kL2);
+    EXPECT_FALSE(from_l2.stale);
+    EXPECT_EQ(*from_l2.value->body, *stored->body);
+    EXPECT_EQ(from_l2.value->gzip_body != nullptr, stored->gzip_body != nullptr);
+    EXPECT_EQ(from_l2.value->etag, stored->etag);
+    EXPECT_EQ(from_l2.value->fetched_at, stored->fetched_at);
+    EXPECT_EQ(from_l2.value->expires_at, stored->expires_at);
+    EXPECT_EQ(reader.stats("search").l2.hits, 1U);
+    EXPECT_EQ(reader.stats("search").l1.writes, 1U);
+
+    const Lookup from_l1 = get(reader, key_);
+    EXPECT_EQ(from_l1.source, Source::kL1);
+    EXPECT_EQ(from_l1.value, from_l2.value);
+
+    // L1 keeps the original expiry (t = 60 s), not 60 s from the L2 read.
+    clock_.advance(39s);
+    EXPECT_EQ(get(reader, key_).source, Source::kL1);
+    clock_.advance(2s);
+    EXPECT_FALSE(get(reader, key_));
+    EXPECT_EQ(store_.gets(), 2U);
+}
+
+TEST_F(TieredCacheTest, StaleValueServedOnlyByGetStaleWithinTheWindow) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    put(cache, key_, "{}");
+    clock_.advance(61s);
+    EXPECT_FALSE(get(cache, key_));
+
+    const Lookup stale = get_stale(cache, key_);
+    ASSERT_TRUE(stale);
+    EXPECT_EQ(stale.source, Source::kL1);
+    EXPECT_TRUE(stale.stale);
+    EXPECT_EQ(cache.stats("search").l1.stale_serves, 1U);
+
+    clock_.advance(120s);  // 181 s: beyond 60 s + 120 s
+    EXPECT_FALSE(get_stale(cache, key_));
+}
+
+TEST_F(TieredCacheTest, StaleValueFromL2ServedByGetStale) {
+    TieredCache writer(options(), &store_, clock_, wall_);
+    put(writer, key_, "{}");
+    clock_.advance(100s);
+
+    TieredCache reader(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(get(reader, key_));  // stale: a miss for get(), but kept in L1
+    EXPECT_EQ(reader.stats("search").l2.misses, 1U);
+
+    const Lookup stale = get_stale(reader, key_);
+    ASSERT_TRUE(stale);
+    EXPECT_TRUE(stale.stale);
+    EXPECT_EQ(stale.source, Source::kL1);
+    EXPECT_EQ(store_.gets(), 1U);
+
+    TieredCache third(options(), &store_, clock_, wall_);
+    const Lookup direct = get_stale(third, key_);
+    ASSERT_TRUE(direct);
+    EXPECT_TRUE(direct.stale);
+    EXPECT_EQ(direct.source, Source::kL2);
+    EXPECT_EQ(third.stats("search").l2.stale_serves, 1U);
+}
+
+TEST_F(TieredCacheTest, UnavailableStoreMeansMemoryOnlyWithoutErrors) {
+    store_.set_available(false);
+    TieredCache cache(options(), &store_, clock_, wall_);
+    put(cache, key_, "{}");
+    EXPECT_EQ(get(cache, key_).source, Source::kL1);
+    EXPECT_FALSE(get(cache, "v1:search:other"));
+
+    const KindStats stats = cache.stats("search");
+    EXPECT_EQ(stats.l2.errors, 0U);
+    EXPECT_EQ(stats.l2.write_errors, 0U);
+    EXPECT_EQ(stats.l2.skipped, 1U);
+    EXPECT_EQ(store_.gets(), 0U);
+    EXPECT_EQ(store_.sets(), 0U);
+
+    store_.set_available(true);  // back: used again
+    put(cache, key_, "{}");
+    EXPECT_EQ(store_.sets(), 1U);
+}
+
+TEST_F(TieredCacheTest, WorksWithoutAStore) {
+    TieredCache cache(options(), nullptr, clock_, wall_);
+    EXPECT_FALSE(get(cache, key_));
+    put(cache, key_, "{}");
+    EXPECT_EQ(get(cache, key_).source, Source::kL1);
+    EXPECT_EQ(cache.stats("search").l2.skipped, 1U);
+}
+
+TEST_F(TieredCacheTest, L2WriteFailureIsCountedNotThrown) {
+    store_.fail_sets(true);
+    TieredCache cache(options(), &store_, clock_, wall_);
+    EXPECT_NO_THROW(put(cache, key_, "{}"));
+    EXPECT_EQ(cache.stats("search").l2.write_errors, 1U);
+    EXPECT_EQ(cache.stats("search").l2.writes, 0U);
+    EXPECT_EQ(get(cache, key_).source, Source::kL1);  // L1 still has it
+}
+
+TEST_F(TieredCacheTest, L2ReadFailureIsCountedAndTreatedAsMiss) {
+    TieredCache writer(options(), &store_, clock_, wall_);
+    put(writer, key_, "{}");
+    store_.fail_gets(true);
+    TieredCache reader(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(get(reader, key_));
+    EXPECT_EQ(reader.stats("search").l2.errors, 1U);
+    EXPECT_EQ(reader.stats("search").l2.misses, 0U);
+}
+
+TEST_F(TieredCacheTest, UndecodableL2ValueIsCountedAndTreatedAsMiss) {
+    store_.put_raw(key_, "SC0 written by an older build", 60s);
+    TieredCache cache(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(get(cache, key_));
+    EXPECT_FALSE(get_stale(cache, key_));
+    EXPECT_EQ(cache.stats("search").l2.errors, 2U);
+}
+
+TEST_F(TieredCacheTest, EachKindHasItsOwnTtl) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    put(cache, "v1:search:a", "{}", "search");
+    put(cache, "v1:affiliate_link:b", "{}", "affiliate_link");
+    put(cache, "v1:product:c", "{}", "product");  // not configured: default 30 s
+    EXPECT_EQ(cache.ttl_for("product"), 30s);
+    EXPECT_EQ(store_.ttl_of("v1:search:a"), std::chrono::milliseconds(180s));
+    EXPECT_EQ(store_.ttl_of("v1:affiliate_link:b"), std::chrono::milliseconds(3720s));
+    EXPECT_EQ(store_.ttl_of("v1:product:c"), std::chrono::milliseconds(150s));
+
+    clock_.advance(31s);
+    EXPECT_FALSE(get(cache, "v1:product:c", "product"));
+    EXPECT_TRUE(get(cache, "v1:search:a", "search"));
+    clock_.advance(30s);
+    EXPECT_FALSE(get(cache, "v1:search:a", "search"));
+    EXPECT_TRUE(get(cache, "v1:affiliate_link:b", "affiliate_link"));
+
+    EXPECT_EQ(cache.stats("product").kind, "other");
+    EXPECT_EQ(cache.stats("product").l1.misses, 1U);
+    EXPECT_EQ(cache.stats("affiliate_link").l1.hits, 1U);
+    const auto all = cache.stats();
+    ASSERT_EQ(all.size(), 4U);
+    EXPECT_EQ(all.back().kind, "other");
+}
+
+TEST_F(TieredCacheTest, ZeroTtlKindIsNotCached) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    const auto value = put(cache, "v1:nocache:x", "{}", "nocache");
+    ASSERT_TRUE(value);
+    EXPECT_EQ(*value->body, "{}");
+    EXPECT_FALSE(get(cache, "v1:nocache:x", "nocache"));
+    EXPECT_EQ(store_.sets(), 0U);
+}
+
+TEST_F(TieredCacheTest, KeepsTheCallersFetchTimeForTheTtl) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    CachedResponse earlier = response("{}");
+    earlier.fetched_at = cache.wall_now() - 50s;
+    const auto stored = test::run_co(io_, cache.put("search", key_, std::move(earlier)));
+    EXPECT_EQ(stored->expires_at, cache.wall_now() + 10s);
+    EXPECT_EQ(store_.ttl_of(key_), std::chrono::milliseconds(10s + 120s));
+    clock_.advance(11s);
+    EXPECT_FALSE(get(cache, key_));
+}
+
+TEST_F(TieredCacheTest, L2ValueStaysFreshNoLongerThanTheLocalTtl) {
+    auto long_lived = options();
+    long_lived.kinds["search"].ttl = 3600s;
+    TieredCache writer(long_lived, &store_, clock_, wall_);
+    put(writer, key_, "{}");
+
+    TieredCache reader(options(), &store_, clock_, wall_);  // search TTL 60 s here
+    EXPECT_EQ(get(reader, key_).source, Source::kL2);
+    clock_.advance(61s);
+    store_.set_available(false);
+    EXPECT_FALSE(get(reader, key_));
+}
+
+TEST_F(TieredCacheTest, RecordsReadLatencyPerTier) {
+    store_.set_latency(&clock_, 5ms);
+    TieredCache cache(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(get(cache, key_));
+    EXPECT_FALSE(get(cache, key_));
+    const KindStats stats = cache.stats("search");
+    EXPECT_EQ(stats.l2.latency_count, 2U);
+    EXPECT_EQ(stats.l2.latency_ns_sum, 10'000'000U);
+    EXPECT_EQ(stats.l1.latency_ns_sum, 0U);  // the manual clock does not move inside L1
+}
+
+TEST_F(TieredCacheTest, ConcurrentWorkersShareOneCache) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    constexpr int kOpsPerWorker = 300;
+    std::atomic<int> wrong{0};
+    std::atomic<std::uint64_t> gets{0};
+    std::vector<std::thread> workers;
+    workers.reserve(2);
+    for (int w = 0; w < 2; ++w) {
+        workers.emplace_back([&, w] {
+            asio::io_context io;
+            for (int i = 0; i < kOpsPerWorker; ++i) {
+                const std::string body = "body-" + std::to_string(i % 16);
+                const std::string key = "v1:search:" + std::to_string(i % 16);
+                if ((i + w) % 3 == 0) {
+                    test::run_co(io, cache.put("search", key, response(body)));
+                } else {
+                    const Lookup found = test::run_co(io, cache.get("search", key));
+                    gets.fetch_add(1);
+                    if (found && *found.value->body != body) {
+                        wrong.fetch_add(1);
+                    }
+                }
+            }
+        });
+    }
+    for (auto& worker : workers) {
+        worker.join();
+    }
+    EXPECT_EQ(wrong.load(), 0);
+    const KindStats stats = cache.stats("search");
+    EXPECT_EQ(stats.l1.hits + stats.l1.misses, gets.load());
+    EXPECT_GT(stats.l1.hits, 0U);
+}
+
+}  // namespace
+}  // namespace scout::cache
