@@ -1,10 +1,14 @@
 #include <scout/app/app.hpp>
+#include <scout/cache/redis_client.hpp>
+#include <scout/cache/tiered_cache.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/version.hpp>
+#include <scout/http/request_id.hpp>
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
 #include <scout/monitoring/health.hpp>
+#include <scout/search/service.hpp>
 #include <scout/upstream/circuit_breaker.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
@@ -21,22 +25,84 @@ namespace {
 
 using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
 
-// A worker's upstream: its curl multi handle and the client on top of it.
-struct WorkerUpstream {
-    WorkerUpstream(
-        asio::io_context& io,
-        upstream::CircuitBreaker& breaker,
-        upstream::ClientStats& stats,
-        ConfigSource config
-    )
-        : curl(io), client(curl, breaker, stats, std::move(config)) {}
-    upstream::CurlMulti curl;
-    upstream::AliExpressClient client;
-};
-
 const log::Logger& logger() {
     static const log::Logger instance("app");
     return instance;
+}
+
+// A worker's own objects: its curl multi handle, the client on top of it and the search
+// service using that client.
+struct WorkerState {
+    WorkerState(
+        asio::io_context& io,
+        upstream::CircuitBreaker& breaker,
+        upstream::ClientStats& stats,
+        ConfigSource config,
+        search::SearchShared& shared,
+        search::SearchOptions options
+    )
+        : curl(io),
+          client(curl, breaker, stats, std::move(config)),
+          search(client, shared, std::move(options)) {}
+    upstream::CurlMulti curl;
+    upstream::AliExpressClient client;
+    search::SearchService search;
+};
+
+cache::TieredCacheOptions cache_options(const config::CacheConfig& cfg) {
+    cache::TieredCacheOptions options;
+    options.l1.max_entries = cfg.memory.max_entries;
+    options.l1.max_bytes = cfg.memory.max_bytes;
+    options.l1.serve_stale = std::chrono::seconds(cfg.serve_stale_s);
+    options.kinds["search"].ttl = std::chrono::seconds(cfg.ttl.search_s);
+    // Pages served without affiliate links (link generation failed) are kept briefly only.
+    options.kinds["search_degraded"].ttl = std::chrono::seconds(std::min(cfg.ttl.search_s, 30));
+    return options;
+}
+
+cache::RedisOptions redis_options(const config::RedisConfig& cfg) {
+    cache::RedisOptions options;
+    options.url = cfg.url;
+    options.command_timeout = std::chrono::milliseconds(cfg.command_timeout_ms);
+    options.connect_timeout = std::chrono::milliseconds(cfg.connect_timeout_ms);
+    options.key_prefix = cfg.key_prefix;
+    options.reconnect_min = std::chrono::milliseconds(cfg.reconnect_min_ms);
+    options.reconnect_max = std::chrono::milliseconds(cfg.reconnect_max_ms);
+    return options;
+}
+
+cache::LruOptions link_cache_options(const config::CacheConfig& /*cfg*/) {
+    cache::LruOptions options;
+    options.max_entries = 100'000;
+    options.max_bytes = 32U << 20U;
+    return options;
+}
+
+search::SearchOptions make_search_options(const config::Config& cfg) {
+    search::SearchOptions options;
+    options.validator.max_price = cfg.search.max_price;
+    options.quality.weights.rating = cfg.search.quality.weights.rating;
+    options.quality.weights.orders = cfg.search.quality.weights.orders;
+    options.quality.weights.discount = cfg.search.quality.weights.discount;
+    options.quality.weights.completeness = cfg.search.quality.weights.completeness;
+    options.filter.min_score = cfg.search.quality.min_score;
+    if (cfg.search.quality.min_rating > 0) {
+        options.filter.min_rating = cfg.search.quality.min_rating;
+    }
+    options.filter.min_orders = cfg.search.quality.min_orders;
+    options.dedupe.title_similarity = cfg.search.dedupe.title_similarity;
+    options.max_response_bytes = cfg.search.max_response_bytes;
+    options.tracking_id = cfg.upstream.tracking_id;
+    options.affiliate_link_ttl = std::chrono::seconds(cfg.cache.ttl.affiliate_link_s);
+    options.cursor_secret = cfg.search.cursor_secret;
+    if (options.cursor_secret.empty()) {
+        options.cursor_secret = http::mint_request_id() + http::mint_request_id();
+        logger().warn(
+            "search.cursor_secret is empty: using a random one; cursors will not survive a restart "
+            "or work across instances"
+        );
+    }
+    return options;
 }
 
 log::Options log_options(const config::LogConfig& cfg) {
@@ -106,28 +172,90 @@ int App::run() {
         }
     );
 
+    // Shared by all workers, created once the workers' io_contexts exist (below) and destroyed
+    // after the server, whose pipelines refer to them.
+    std::unique_ptr<cache::RedisStore> redis_store;
+    std::unique_ptr<cache::TieredCache> tiered;
+    std::unique_ptr<search::SearchShared> search_shared;
+    const search::SearchOptions search_options = make_search_options(*cfg);
+    search::RequestDefaults defaults;
+    defaults.currency = cfg->upstream.target_currency;
+    defaults.language = cfg->upstream.target_language;
+
     http::Server server(
         server_options(cfg->server),
         [&](asio::io_context& io, std::size_t /*worker*/) {
-            // Per worker: its own curl multi handle and client, used only on its thread.
-            auto bundle =
-                std::make_shared<WorkerUpstream>(io, breaker, upstream_stats, config_source);
-            const std::shared_ptr<upstream::ProductSource> client(bundle, &bundle->client);
+            // Per worker: its own curl multi handle, client and search service, used only on
+            // its thread.
+            auto state = std::make_shared<WorkerState>(
+                io, breaker, upstream_stats, config_source, *search_shared, search_options
+            );
+            const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;
             router.add(http::Verb::get, "/health", "health", monitoring::HealthHandler(health));
-            router.add(http::Verb::get, "/search", "search", SearchHandler(client, config_source));
+            router.add(
+                http::Verb::get,
+                "/search",
+                "search",
+                SearchHandler(service, defaults, SearchHandler::Input::kQueryString)
+            );
+            router.add(
+                http::Verb::post,
+                "/api/products/smart-search",
+                "smart_search",
+                SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
+            );
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
             middleware::assemble(*pipeline);
             return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
         }
     );
+
+    // L2: one Redis connection per worker, on that worker's io_context. Redis being down at
+    // start-up is not an error: the clients keep reconnecting and the cache runs memory-only.
+    std::vector<std::unique_ptr<cache::RedisClient>> redis_clients;
+    struct StopRedis {  // runs before the server (and its io_contexts) is destroyed
+        std::vector<std::unique_ptr<cache::RedisClient>>& clients;
+        explicit StopRedis(std::vector<std::unique_ptr<cache::RedisClient>>& c) : clients(c) {}
+        StopRedis(const StopRedis&) = delete;
+        StopRedis& operator=(const StopRedis&) = delete;
+        StopRedis(StopRedis&&) = delete;
+        StopRedis& operator=(StopRedis&&) = delete;
+        ~StopRedis() {
+            for (auto& client : clients) {
+                client->stop();
+            }
+            clients.clear();
+        }
+    } stop_redis{redis_clients};
+    if (!cfg->redis.url.empty()) {
+        auto counters = std::make_shared<cache::RedisCounters>();
+        std::vector<cache::RedisClient*> raw;
+        for (std::size_t i = 0; i < server.worker_count(); ++i) {
+            redis_clients.push_back(std::make_unique<cache::RedisClient>(
+                server.worker_context(i), redis_options(cfg->redis), counters
+            ));
+            raw.push_back(redis_clients.back().get());
+        }
+        redis_store = std::make_unique<cache::RedisStore>(std::move(raw));
+    }
+    tiered = std::make_unique<cache::TieredCache>(cache_options(cfg->cache), redis_store.get());
+    search_shared = std::make_unique<search::SearchShared>(
+        *tiered, link_cache_options(cfg->cache), redis_store.get()
+    );
+    search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;
+
     server.start();
+    for (auto& client : redis_clients) {
+        client->start();
+    }
     logger().info(
         "scout listening",
         {{"address", cfg->server.listen},
          {"port", server.port()},
          {"threads", server.worker_count()},
          {"env", cfg->env},
+         {"cache_l2", redis_store ? "redis" : "memory-only"},
          {"version", kVersion}}
     );
 

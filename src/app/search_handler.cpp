@@ -2,54 +2,87 @@
 
 #include <scout/http/response.hpp>
 
-#include <boost/url/parse_query.hpp>
-#include <nlohmann/json.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 
 namespace scout::app {
 namespace {
 
+namespace field = boost::beast::http;
+
 std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
+    const auto first = text.find_first_not_of(" \t");
     if (first == std::string_view::npos) {
         return {};
     }
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
 
-nlohmann::json product_json(const upstream::RawProduct& p) {
-    return {
-        {"product_id", std::to_string(p.product_id)},
-        {"title", p.title},
-        {"sale_price", p.target_sale_price.empty() ? p.sale_price : p.target_sale_price},
-        {"currency",
-         p.target_sale_price.empty() ? p.sale_price_currency : p.target_sale_price_currency},
-        {"original_price",
-         p.target_original_price.empty() ? p.original_price : p.target_original_price},
-        {"discount", p.discount},
-        {"evaluate_rate", p.evaluate_rate},
-        {"orders", p.lastest_volume},
-        {"image_url", p.main_image_url},
-        {"product_url", p.detail_url},
-        {"affiliate_url",
-         p.promotion_link.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.promotion_link)},
-        {"shop", {{"id", p.shop_id}, {"name", p.shop_name}}},
-        {"category_id",
-         p.second_level_category_id != 0 ? p.second_level_category_id : p.first_level_category_id},
-    };
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
-http::Response bad_parameter(const http::RequestContext& ctx, std::string_view message) {
-    return http::error_response(
-        http::Status::bad_request,
-        "invalid_parameter",
-        message,
-        ctx.request_id,
-        ctx.request.version()
-    );
+// The gzip representation gets its own strong validator, derived from the identity one.
+std::string gzip_etag(std::string_view etag) {
+    if (etag.size() >= 2 && etag.back() == '"') {
+        return std::string(etag.substr(0, etag.size() - 1)) + "-gz\"";
+    }
+    return std::string(etag) + "-gz";
 }
 
 }  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) {
+    std::size_t start = 0;
+    while (start <= accept_encoding.size()) {
+        const auto comma = std::min(accept_encoding.find(',', start), accept_encoding.size());
+        std::string_view item = trim(accept_encoding.substr(start, comma - start));
+        start = comma + 1;
+        const auto semi = item.find(';');
+        const std::string_view coding = trim(item.substr(0, semi));
+        if (!iequals(coding, "gzip") && coding != "*") {
+            continue;
+        }
+        if (semi == std::string_view::npos) {
+            return true;
+        }
+        std::string_view param = trim(item.substr(semi + 1));
+        if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+            param = trim(param.substr(2));
+            // q=0, q=0.0, q=0.000 refuse; anything else accepts.
+            const bool zero = !param.empty() && param[0] == '0' &&
+                              param.find_first_not_of("0.", 0) == std::string_view::npos;
+            return !zero;
+        }
+        return true;
+    }
+    return false;
+}
+
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+    if (trim(if_none_match) == "*") {
+        return true;
+    }
+    std::size_t start = 0;
+    while (start <= if_none_match.size()) {
+        const auto comma = std::min(if_none_match.find(',', start), if_none_match.size());
+        std::string_view candidate = trim(if_none_match.substr(start, comma - start));
+        start = comma + 1;
+        if (candidate.starts_with("W/")) {
+            candidate.remove_prefix(2);
+        }
+        if (!candidate.empty() && candidate == etag) {
+            return true;
+        }
+    }
+    return false;
+}
 
 http::Response upstream_error_response(
     const upstream::UpstreamError& error, const http::RequestContext& ctx
@@ -57,7 +90,7 @@ http::Response upstream_error_response(
     using upstream::upstream_errc;
     http::Status status = http::Status::bad_gateway;
     std::string_view code = "upstream_error";
-    std::string message = "the product catalogue upstream failed";
+    std::string_view message = "the product catalogue upstream failed";
     if (error.code == upstream_errc::kCircuitOpen ||
         error.error_class == upstream::ErrorClass::kRateLimited) {
         status = http::Status::service_unavailable;
@@ -78,81 +111,78 @@ http::Response upstream_error_response(
             )
                 .count()
         );
-        response.set(boost::beast::http::field::retry_after, std::to_string(seconds));
+        response.set(field::field::retry_after, std::to_string(seconds));
     }
     return response;
 }
 
 awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) const {
-    // Boost.URL 1.81's parse_query reads its argument as a NUL-terminated string: parse an
-    // owned copy, never a view into the request target.
-    const std::string query_text(ctx.query);
-    auto parsed = boost::urls::parse_query(query_text);
+    auto parsed = input_ == Input::kQueryString
+                      ? search::parse_query_string(ctx.query, defaults_)
+                      : search::parse_json_body(ctx.request.body(), defaults_);
     if (!parsed) {
-        co_return bad_parameter(ctx, "the query string is malformed");
+        co_return http::error_response(
+            http::Status::bad_request,
+            "invalid_parameter",
+            parsed.error().message,
+            ctx.request_id,
+            ctx.request.version()
+        );
     }
-    std::string q;
-    bool has_q = false;
-    int page_size = 20;
-    boost::urls::encoding_opts plus_is_space;
-    plus_is_space.space_as_plus = true;
-    for (const auto& param : *parsed) {
-        const std::string key = param.key.decode(plus_is_space);
-        const std::string value = param.value.decode(plus_is_space);
-        if (key == "q") {
-            q = std::string(trim(value));
-            has_q = true;
-        } else if (key == "page_size") {
-            try {
-                std::size_t used = 0;
-                page_size = std::stoi(value, &used);
-                if (used != value.size() || page_size < 1 || page_size > 50) {
-                    co_return bad_parameter(ctx, "page_size must be an integer between 1 and 50");
-                }
-            } catch (const std::exception&) {
-                co_return bad_parameter(ctx, "page_size must be an integer between 1 and 50");
-            }
-        } else {
-            co_return bad_parameter(ctx, "unknown parameter '" + key + "'; allowed: q, page_size");
-        }
+    std::string request_id = ctx.request_id;
+    search::SearchRequest request = std::move(*parsed);
+    search::SearchResult result =
+        co_await service_->search(std::move(request), std::move(request_id));
+    if (result.bad_request) {
+        co_return http::error_response(
+            http::Status::bad_request,
+            "invalid_parameter",
+            result.bad_request->message,
+            ctx.request_id,
+            ctx.request.version()
+        );
     }
-    if (!has_q || q.empty() || q.size() > 200) {
-        co_return bad_parameter(ctx, "q is required: 1-200 characters after trimming");
+    if (!result.response) {
+        co_return upstream_error_response(*result.upstream, ctx);
     }
 
-    const auto cfg = config_();
-    upstream::ProductQuery query;
-    query.keywords = q;
-    query.page_size = page_size;
-    query.target_currency = cfg->upstream.target_currency;
-    query.target_language = cfg->upstream.target_language;
-    query.tracking_id = cfg->upstream.tracking_id;
-    // Arguments of a co_await'ed call are named locals: GCC 12 may destroy temporaries in a
-    // co_await expression twice.
-    upstream::CallOptions call_options;
-    call_options.request_id = ctx.request_id;
-    auto result = co_await source_->query_products(std::move(query), std::move(call_options));
-    if (!result) {
-        co_return upstream_error_response(result.error(), ctx);
+    const cache::CachedResponse& cached = *result.response;
+    const bool gzip = cached.gzip_body && accepts_gzip(ctx.request[field::field::accept_encoding]);
+    const std::string etag = gzip ? gzip_etag(cached.etag) : cached.etag;
+    const std::string_view x_cache = result.cache == search::SearchResult::CacheState::kHit ? "HIT"
+                                     : result.cache == search::SearchResult::CacheState::kStale
+                                         ? "STALE"
+                                         : "MISS";
+    std::string cache_control = "no-cache";
+    if (result.cache != search::SearchResult::CacheState::kStale) {
+        const auto left = std::chrono::duration_cast<std::chrono::seconds>(
+            cached.expires_at - std::chrono::system_clock::now()
+        );
+        cache_control =
+            "public, max-age=" + std::to_string(std::max<std::int64_t>(0, left.count()));
     }
-    nlohmann::json products = nlohmann::json::array();
-    for (const auto& product : result->products) {
-        products.push_back(product_json(product));
+
+    http::Response response{http::Status::ok, ctx.request.version()};
+    const auto if_none_match = ctx.request[field::field::if_none_match];
+    if (!if_none_match.empty() && (etag_matches(if_none_match, cached.etag) ||
+                                   etag_matches(if_none_match, gzip_etag(cached.etag)))) {
+        response.result(http::Status::not_modified);
+    } else {
+        response.set(field::field::content_type, cached.content_type);
+        if (gzip) {
+            response.set(field::field::content_encoding, "gzip");
+            response.body() = cached.gzip_body;
+        } else {
+            response.body() = cached.body;
+        }
     }
-    const auto took =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - ctx.start);
-    const nlohmann::json body = {
-        {"query", {{"q", q}, {"page_size", page_size}}},
-        {"products", std::move(products)},
-        {"page",
-         {{"size", result->products.size()}, {"total_estimate", result->total_record_count}}},
-        {"meta", {{"request_id", ctx.request_id}, {"took_ms", took.count()}}},
-    };
-    co_return http::json_response(
-        http::Status::ok,
-        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-        ctx.request.version()
-    );
+    response.set(field::field::etag, etag);
+    response.set(field::field::vary, "Accept-Encoding");
+    response.set(field::field::cache_control, cache_control);
+    response.set("X-Cache", x_cache);
+    // "unavailable": Redis is configured but down; this instance serves memory-only.
+    response.set("X-Cache-L2", result.l2);
+    co_return response;
 }
 
 }  // namespace scout::app

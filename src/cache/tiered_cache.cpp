@@ -123,7 +123,9 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
     state.l2.record_latency(clock_.now() - l2_start);
     if (!reply) {
         bump(state.l2.errors);
-        co_return Lookup{};
+        Lookup failed;
+        failed.l2_failed = true;
+        co_return failed;
     }
     if (!reply->has_value()) {
         bump(state.l2.misses);
@@ -190,9 +192,20 @@ awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
     }
     const auto l2_ttl =
         std::chrono::ceil<std::chrono::milliseconds>(value->expires_at - wall) + serve_stale_;
-    const auto ec = co_await store_->set(std::move(key), encode(*value), l2_ttl);
-    bump(ec ? state.l2.write_errors : state.l2.writes);
+    // The L2 write runs in the background: a slow Redis must not delay the response.
+    asio::co_spawn(
+        co_await asio::this_coro::executor,
+        write_l2(state, std::move(key), encode(*value), l2_ttl),
+        asio::detached
+    );
     co_return value;
+}
+
+awaitable<void> TieredCache::write_l2(
+    KindState& state, std::string key, std::string encoded, std::chrono::milliseconds ttl
+) {
+    const auto ec = co_await store_->set(std::move(key), std::move(encoded), ttl);
+    bump(ec ? state.l2.write_errors : state.l2.writes);
 }
 
 }  // namespace scout::cache

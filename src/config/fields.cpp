@@ -165,6 +165,13 @@ Rule compared_to(std::string_view other, bool at_least) {
     return rule;
 }
 
+// Booleans: the type check happens at parse time ("true"/"false"/"1"/"0"); any value is fine.
+Rule any_boolean() {
+    return Rule{"true or false", [](const Field&, const Config&) -> std::optional<std::string> {
+                    return std::nullopt;
+                }};
+}
+
 bool is_currency(std::string_view s) {
     return is_upper_letters(s, 3);
 }
@@ -184,6 +191,7 @@ using Srv = ServerConfig;
 using Up = UpstreamConfig;
 using Rt = RetryConfig;
 using Br = BreakerConfig;
+using Rd = RedisConfig;
 using Lg = LogConfig;
 
 std::vector<Field> build_table() {
@@ -218,7 +226,12 @@ std::vector<Field> build_table() {
         setting<&C::upstream, &Up::breaker, &Br::open_ms>("upstream.breaker.open_ms", int_between(100, kHourMs), kReloadable, "Cool-down before the circuit goes half-open"),
         setting<&C::upstream, &Up::breaker, &Br::half_open_max_calls>("upstream.breaker.half_open_max_calls", int_between(1, 100), kReloadable, "Trial calls allowed while half-open"),
 
-        setting<&C::redis, &RedisConfig::url>("redis.url", matching(is_optional_redis_url, "empty or redis://[user[:password]@]host[:port][/db] with db 0-15"), kUrlPassword, "Shared L2 cache and quota store; empty disables Redis"),
+        setting<&C::redis, &Rd::url>("redis.url", matching(is_optional_redis_url, "empty or redis://[user[:password]@]host[:port][/db] with db 0-15"), kUrlPassword, "Shared L2 cache and quota store; empty disables Redis"),
+        setting<&C::redis, &Rd::command_timeout_ms>("redis.command_timeout_ms", int_between(1, 60'000), kPlain, "Deadline of one Redis command; a late reply is dropped"),
+        setting<&C::redis, &Rd::connect_timeout_ms>("redis.connect_timeout_ms", int_between(1, 60'000), kPlain, "Deadline of a connect, AUTH and SELECT included"),
+        setting<&C::redis, &Rd::key_prefix>("redis.key_prefix", any_string("any string; may be empty"), kPlain, "Prefix of every Redis key Scout reads or writes"),
+        setting<&C::redis, &Rd::reconnect_min_ms>("redis.reconnect_min_ms", int_between(1, 60'000), kPlain, "First reconnect delay; doubles per failed attempt (jittered)"),
+        setting<&C::redis, &Rd::reconnect_max_ms>("redis.reconnect_max_ms", both(int_between(1, 600'000), compared_to("redis.reconnect_min_ms", true)), kPlain, "Cap on one reconnect delay"),
 
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
 
@@ -227,6 +240,25 @@ std::vector<Field> build_table() {
         setting<&C::log, &Lg::file>("log.file", any_string("any path; empty = stdout only"), kPlain, "Log file (rotated); empty writes to stdout only"),
         setting<&C::log, &Lg::max_file_bytes>("log.max_file_bytes", int_between(kKiB, 10 * kGiB), kPlain, "Size at which the log file is rotated"),
         setting<&C::log, &Lg::max_files>("log.max_files", int_between(1, 100), kPlain, "Rotated log files kept"),
+
+        setting<&C::cache, &CacheConfig::memory, &CacheConfig::Memory::max_entries>("cache.memory.max_entries", int_between(1, 10'000'000), kPlain, "L1 (in-process LRU) entry bound"),
+        setting<&C::cache, &CacheConfig::memory, &CacheConfig::Memory::max_bytes>("cache.memory.max_bytes", int_between(kMiB, 64 * kGiB), kPlain, "L1 (in-process LRU) byte bound"),
+        setting<&C::cache, &CacheConfig::ttl, &CacheConfig::Ttl::search_s>("cache.ttl.search_s", int_between(0, 86'400), kPlain, "Seconds a search page stays fresh; 0 = not cached"),
+        setting<&C::cache, &CacheConfig::ttl, &CacheConfig::Ttl::affiliate_link_s>("cache.ttl.affiliate_link_s", int_between(0, 30 * 86'400), kPlain, "Seconds a generated affiliate link is reused"),
+        setting<&C::cache, &CacheConfig::distributed_single_flight>("cache.distributed_single_flight", any_boolean(), kPlain, "With Redis: a short lock lets one instance fetch a miss while the others wait for L2"),
+        setting<&C::cache, &CacheConfig::serve_stale_s>("cache.serve_stale_s", int_between(0, 7 * 86'400), kPlain, "Seconds past expiry an entry may be served (stale) when the upstream fails"),
+
+        setting<&C::search, &SearchConfig::cursor_secret>("search.cursor_secret", any_string(), kSecret | kTrim, "HMAC key of pagination cursors; empty = random per process (cursors die with it)"),
+        setting<&C::search, &SearchConfig::max_response_bytes>("search.max_response_bytes", int_between(4 * kKiB, 64 * kMiB), kPlain, "Largest /search body; bigger pages are cut and continue by cursor"),
+        setting<&C::search, &SearchConfig::max_price>("search.max_price", int_between(1, 1'000'000'000), kPlain, "Prices above this (major units) make a product invalid"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::weights, &SearchConfig::Quality::Weights::rating>("search.quality.weights.rating", real_between(0.0, 100.0, false), kPlain, "Weight of the rating in the quality score"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::weights, &SearchConfig::Quality::Weights::orders>("search.quality.weights.orders", real_between(0.0, 100.0, false), kPlain, "Weight of the (log-scaled) order count in the quality score"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::weights, &SearchConfig::Quality::Weights::discount>("search.quality.weights.discount", real_between(0.0, 100.0, false), kPlain, "Weight of the discount in the quality score"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::weights, &SearchConfig::Quality::Weights::completeness>("search.quality.weights.completeness", real_between(0.0, 100.0, false), kPlain, "Weight of completeness (image, shop, original price) in the quality score"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::min_score>("search.quality.min_score", real_between(0.0, 1.0, false), kPlain, "Products scoring below this are filtered"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::min_rating>("search.quality.min_rating", real_between(0.0, 5.0, false), kPlain, "0 = off; else rated products below this rating are filtered"),
+        setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::min_orders>("search.quality.min_orders", int_between(0, 1'000'000'000), kPlain, "0 = off; else products with fewer orders are filtered"),
+        setting<&C::search, &SearchConfig::dedupe, &SearchConfig::Dedupe::title_similarity>("search.dedupe.title_similarity", real_between(0.0, 1.0, true), kPlain, "Token-set similarity at which two titles of one shop are near-duplicates"),
     };
     // clang-format on
 }

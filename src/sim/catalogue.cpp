@@ -438,6 +438,9 @@ void Catalogue::build_products() {
             product.commission_bp = 0;
             set(ProductFlag::kNonAffiliate);
         }
+        if (roll(Quirk::kMissingPromotionLink)) {
+            set(ProductFlag::kMissingPromotionLink);
+        }
         product.hot_commission_bp =
             rng.chance(0.3) ? static_cast<std::uint16_t>(rng.between(20, 100) * 50) : 0;
         product.market_commission_bp = rng.chance(0.5) ? 300 : 0;

@@ -64,6 +64,7 @@ enum class ProductFlag : std::uint32_t {
     kEnDash = 1U << 21U,
     kHtmlEntity = 1U << 22U,
     kMojibake = 1U << 23U,
+    kMissingPromotionLink = 1U << 24U,
     kTitleCutMidWord = 1U << 24U,
     kTitleCut = 1U << 25U,  // title was longer than 128 characters
 };

@@ -222,7 +222,8 @@ Json render_product(const Catalogue& catalogue, const Product& product, const Re
     } else if (product.has(ProductFlag::kEmptyVideoUrl)) {
         p.add("product_video_url", "");
     }
-    if (!ctx.tracking_id.empty() && product.affiliate()) {
+    if (!ctx.tracking_id.empty() && product.affiliate() &&
+        !product.has(ProductFlag::kMissingPromotionLink)) {
         std::string link = "https://s.click.aliexpress.com/s/";
         if (ctx.per_call_rng != nullptr) {
             link += base62_string(*ctx.per_call_rng, 180);

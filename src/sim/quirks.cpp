@@ -31,6 +31,7 @@ const std::array<QuirkInfo, kQuirkCount>& quirk_table() {
         {Quirk::kWeakRelevance, "weak_relevance", 0.05},
         {Quirk::kNonAffiliate, "non_affiliate", 0.02},
         {Quirk::kFreeTextShipDays, "free_text_ship_days", 1.0},
+        {Quirk::kMissingPromotionLink, "missing_promotion_link", 0.05},
     }};
     return kTable;
 }

@@ -35,6 +35,7 @@ enum class Quirk : unsigned char {
     kWeakRelevance,         // multi-word queries also return partial matches
     kNonAffiliate,          // product outside the affiliate programme (absent from results)
     kFreeTextShipDays,      // ship_to_days as free text ("Ship to US in 7 days") vs "7"
+    kMissingPromotionLink,  // no promotion_link in search results although a tracking id applies
     kCount
 };
 

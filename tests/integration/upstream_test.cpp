@@ -25,6 +25,8 @@ Settings upstream_settings(const SimProcess& sim, Settings extra = {}) {
         {"upstream.app_key", kSimAppKey},
         {"upstream.app_secret", kSimAppSecret},
         {"upstream.tracking_id", "scout_test"},
+        // These tests are about the client: every search must reach the upstream.
+        {"cache.ttl.search_s", "0"},
     };
     settings.insert(settings.end(), extra.begin(), extra.end());
     return settings;

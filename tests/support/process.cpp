@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,8 @@ Process::Process(Options options) : options_(std::move(options)) {
         throw std::runtime_error("fork failed");
     }
     if (pid_ == 0) {
+        // The child dies with the test process, even when that one crashes.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         auto redirect = [](const std::string& path, int target) {
             const int fd = ::open(
                 path.empty() ? "/dev/null" : path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644

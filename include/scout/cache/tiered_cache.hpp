@@ -57,7 +57,8 @@ struct Lookup {
 
     std::shared_ptr<const CachedResponse> value;  // null on a miss
     Source source = Source::kMiss;
-    bool stale = false;  // only from get_stale(): past expires_at, inside the stale window
+    bool stale = false;      // only from get_stale(): past expires_at, inside the stale window
+    bool l2_failed = false;  // L2 was asked and failed (timeout, error): it is slow or down
 
     explicit operator bool() const { return value != nullptr; }
 };
@@ -157,6 +158,9 @@ private:
     };
 
     awaitable<Lookup> lookup(std::string kind, std::string key, bool allow_stale);
+    awaitable<void> write_l2(
+        KindState& state, std::string key, std::string encoded, std::chrono::milliseconds ttl
+    );
     KindState& state_for(std::string_view kind);
     [[nodiscard]] const KindState& state_for(std::string_view kind) const;
     [[nodiscard]] Now now() const { return Now{clock_.now(), wall_now()}; }

@@ -60,6 +60,11 @@ struct UpstreamConfig {
 
 struct RedisConfig {
     std::string url = "redis://127.0.0.1:6379/0";  // empty disables Redis
+    int command_timeout_ms = 50;                   // deadline of one command (reply or kTimeout)
+    int connect_timeout_ms = 200;                  // deadline of connect + AUTH/SELECT handshake
+    std::string key_prefix = "scout:";             // put in front of every key Scout writes
+    int reconnect_min_ms = 100;    // first reconnect delay; doubles per failed attempt...
+    int reconnect_max_ms = 2'000;  // ...up to this cap (each delay jittered to 50-100%)
 };
 
 struct AdminConfig {
@@ -74,6 +79,39 @@ struct LogConfig {
     std::size_t max_files = 5;
 };
 
+struct CacheConfig {
+    struct Memory {
+        std::size_t max_entries = 10'000;    // L1 entries (all kinds)
+        std::size_t max_bytes = 64U << 20U;  // L1 bytes (keys + values + overhead)
+    } memory;
+    struct Ttl {
+        int search_s = 300;             // a search page stays fresh this long
+        int affiliate_link_s = 86'400;  // a generated affiliate link is reused this long
+    } ttl;
+    int serve_stale_s = 3'600;  // past expiry, served (marked stale) when the upstream fails
+    bool distributed_single_flight = true;  // with Redis: one instance fetches, others wait
+};
+
+struct SearchConfig {
+    std::string cursor_secret;  // secret: HMAC key of next_cursor; empty = random per process
+    std::size_t max_response_bytes = 256U << 10U;  // larger pages are cut (auto-pagination)
+    int max_price = 100'000;  // prices above this (major units) make a product invalid
+    struct Quality {
+        struct Weights {
+            double rating = 0.4;
+            double orders = 0.3;
+            double discount = 0.1;
+            double completeness = 0.2;
+        } weights;
+        double min_score = 0.0;   // products scoring below are filtered
+        double min_rating = 0.0;  // 0 = off; else rated products below are filtered
+        int min_orders = 0;       // 0 = off
+    } quality;
+    struct Dedupe {
+        double title_similarity = 0.9;  // token-set similarity that makes a near-duplicate
+    } dedupe;
+};
+
 struct Config {
     std::string env = "development";  // development | staging | production
     ServerConfig server;
@@ -81,6 +119,8 @@ struct Config {
     RedisConfig redis;
     AdminConfig admin;
     LogConfig log;
+    CacheConfig cache;
+    SearchConfig search;
 };
 
 // One invalid value: its JSON path, the offending value (secrets redacted) and what is allowed.

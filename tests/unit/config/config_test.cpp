@@ -385,6 +385,30 @@ std::vector<BadValue> bad_values() {
         {"log.max_file_bytes", "10737418241"},
         {"log.max_files", "0"},
         {"log.max_files", "101"},
+        {"redis.command_timeout_ms", "0"},
+        {"redis.command_timeout_ms", "60001"},
+        {"redis.connect_timeout_ms", "0"},
+        {"redis.connect_timeout_ms", "60001"},
+        {"redis.reconnect_min_ms", "0"},
+        {"redis.reconnect_min_ms", "60001"},
+        {"redis.reconnect_max_ms", "0"},
+        {"redis.reconnect_max_ms", "600001"},
+        {"cache.memory.max_entries", "0"},
+        {"cache.memory.max_bytes", "1024"},
+        {"cache.ttl.search_s", "-1"},
+        {"cache.ttl.affiliate_link_s", "2592001"},
+        {"cache.serve_stale_s", "604801"},
+        {"cache.distributed_single_flight", "maybe"},
+        {"search.max_response_bytes", "100"},
+        {"search.max_price", "0"},
+        {"search.quality.weights.rating", "-0.1"},
+        {"search.quality.weights.orders", "101"},
+        {"search.quality.weights.discount", "abc"},
+        {"search.quality.weights.completeness", "-1"},
+        {"search.quality.min_score", "1.5"},
+        {"search.quality.min_rating", "5.5"},
+        {"search.quality.min_orders", "-3"},
+        {"search.dedupe.title_similarity", "0"},
     };
 }
 
@@ -433,7 +457,9 @@ TEST(ConfigValidationCoverage, EverySettingWithARuleHasABadValueCase) {
         "upstream.app_secret",
         "upstream.tracking_id",
         "admin.token",
-        "log.file"};
+        "log.file",
+        "search.cursor_secret",
+        "redis.key_prefix"};
     for (const auto& bad : bad_values()) {
         covered.insert(bad.path);
     }
@@ -604,8 +630,8 @@ TEST(ConfigToJson, NestsEverySettingAndAddsEnv) {
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         EXPECT_TRUE(j.contains(nlohmann::json::json_pointer(pointer))) << path;
     }
-    // env + server, upstream, redis, admin, log: nothing else.
-    EXPECT_EQ(j.size(), 6U);
+    // env + server, upstream, redis, admin, log, cache, search: nothing else.
+    EXPECT_EQ(j.size(), 8U);
 }
 
 TEST(ConfigToJson, RedactsSetSecretsOnly) {

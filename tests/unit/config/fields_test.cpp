@@ -96,12 +96,34 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"upstream.breaker.open_ms", "1500"},
         {"upstream.breaker.half_open_max_calls", "16"},
         {"redis.url", "redis://r.test:6390/2"},
+        {"redis.command_timeout_ms", "51"},
+        {"redis.connect_timeout_ms", "201"},
+        {"redis.key_prefix", "p:"},
+        {"redis.reconnect_min_ms", "101"},
+        {"redis.reconnect_max_ms", "2001"},
         {"admin.token", "admin"},
         {"log.level", "warn"},
         {"log.format", "text"},
         {"log.file", "/tmp/scout.log"},
         {"log.max_file_bytes", "20000"},
         {"log.max_files", "17"},
+        {"cache.memory.max_entries", "1234"},
+        {"cache.memory.max_bytes", "2097152"},
+        {"cache.ttl.search_s", "61"},
+        {"cache.ttl.affiliate_link_s", "3601"},
+        {"cache.serve_stale_s", "62"},
+        {"cache.distributed_single_flight", "false"},
+        {"search.cursor_secret", "cursor-key"},
+        {"search.max_response_bytes", "65536"},
+        {"search.max_price", "5000"},
+        {"search.quality.weights.rating", "1.5"},
+        {"search.quality.weights.orders", "2.5"},
+        {"search.quality.weights.discount", "0.5"},
+        {"search.quality.weights.completeness", "0.75"},
+        {"search.quality.min_score", "0.25"},
+        {"search.quality.min_rating", "3.5"},
+        {"search.quality.min_orders", "7"},
+        {"search.dedupe.title_similarity", "0.8"},
     };
     ASSERT_EQ(o.overrides.size(), setting_paths().size()) << "add the new setting here";
     auto result = load(o);
@@ -140,12 +162,34 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.upstream.breaker.open_ms, 1500);
     EXPECT_EQ(c.upstream.breaker.half_open_max_calls, 16);
     EXPECT_EQ(c.redis.url, "redis://r.test:6390/2");
+    EXPECT_EQ(c.redis.command_timeout_ms, 51);
+    EXPECT_EQ(c.redis.connect_timeout_ms, 201);
+    EXPECT_EQ(c.redis.key_prefix, "p:");
+    EXPECT_EQ(c.redis.reconnect_min_ms, 101);
+    EXPECT_EQ(c.redis.reconnect_max_ms, 2001);
     EXPECT_EQ(c.admin.token, "admin");
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
     EXPECT_EQ(c.log.file, "/tmp/scout.log");
     EXPECT_EQ(c.log.max_file_bytes, 20000U);
     EXPECT_EQ(c.log.max_files, 17U);
+    EXPECT_EQ(c.cache.memory.max_entries, 1234U);
+    EXPECT_EQ(c.cache.memory.max_bytes, 2097152U);
+    EXPECT_EQ(c.cache.ttl.search_s, 61);
+    EXPECT_EQ(c.cache.ttl.affiliate_link_s, 3601);
+    EXPECT_EQ(c.cache.serve_stale_s, 62);
+    EXPECT_FALSE(c.cache.distributed_single_flight);
+    EXPECT_EQ(c.search.cursor_secret, "cursor-key");
+    EXPECT_EQ(c.search.max_response_bytes, 65536U);
+    EXPECT_EQ(c.search.max_price, 5000);
+    EXPECT_DOUBLE_EQ(c.search.quality.weights.rating, 1.5);
+    EXPECT_DOUBLE_EQ(c.search.quality.weights.orders, 2.5);
+    EXPECT_DOUBLE_EQ(c.search.quality.weights.discount, 0.5);
+    EXPECT_DOUBLE_EQ(c.search.quality.weights.completeness, 0.75);
+    EXPECT_DOUBLE_EQ(c.search.quality.min_score, 0.25);
+    EXPECT_DOUBLE_EQ(c.search.quality.min_rating, 3.5);
+    EXPECT_EQ(c.search.quality.min_orders, 7);
+    EXPECT_DOUBLE_EQ(c.search.dedupe.title_similarity, 0.8);
 }
 
 // ---- config/*.json ---------------------------------------------------------------------------

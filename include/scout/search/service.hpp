@@ -1,0 +1,128 @@
+// The search pipeline behind GET /search: cache lookup, single-flight, upstream query,
+// validation, quality, de-duplication, ranking, affiliate links, pagination, suggestions,
+// and the serialised response kept ready (body, gzip form, ETag) for cache hits.
+// One SearchService per worker (it uses that worker's ProductSource); the caches, the
+// single-flight table, the vocabulary and the stats it is given are shared and thread-safe.
+#pragma once
+
+#include <scout/cache/cached_response.hpp>
+#include <scout/cache/lru_cache.hpp>
+#include <scout/cache/redis_client.hpp>
+#include <scout/cache/single_flight.hpp>
+#include <scout/cache/tiered_cache.hpp>
+#include <scout/core/asio.hpp>
+#include <scout/search/dedupe.hpp>
+#include <scout/search/quality.hpp>
+#include <scout/search/request.hpp>
+#include <scout/search/suggestions.hpp>
+#include <scout/search/validator.hpp>
+#include <scout/upstream/client.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace scout::search {
+
+struct SearchOptions {
+    ValidatorOptions validator;  // `currency` is set per request
+    QualityOptions quality;
+    QualityFilter filter;
+    DedupeOptions dedupe;
+    std::string cursor_secret;                          // HMAC key of next_cursor (required)
+    std::size_t max_response_bytes = 256U << 10U;       // larger pages are cut (auto-pagination)
+    int upstream_page_size = 50;                        // products asked per upstream page
+    int max_upstream_pages = 100;                       // deepest page walked
+    std::string tracking_id;                            // for link.generate
+    std::chrono::milliseconds affiliate_timeout{1000};  // link generation budget per page
+    std::chrono::milliseconds affiliate_link_ttl{std::chrono::hours(24)};
+};
+
+struct SearchStats {
+    std::atomic<std::uint64_t> searches_total{0};
+    std::atomic<std::uint64_t> cache_hits_total{0};
+    std::atomic<std::uint64_t> cache_misses_total{0};
+    std::atomic<std::uint64_t> stale_served_total{0};
+    std::atomic<std::uint64_t> upstream_failures_total{0};
+    std::atomic<std::uint64_t> low_quality_total{0};
+    std::atomic<std::uint64_t> duplicates_total{0};
+    std::atomic<std::uint64_t> affiliate_requested_total{0};  // products needing a link
+    std::atomic<std::uint64_t> affiliate_generated_total{0};  // ... that got one
+    std::atomic<std::uint64_t> affiliate_link_cache_hits_total{0};
+    std::atomic<std::uint64_t> affiliate_failures_total{0};  // failed link.generate calls
+    std::atomic<std::uint64_t> empty_results_total{0};
+    ValidationStats validation;  // rejections by reason
+};
+
+// Shared by all workers of a process.
+struct SearchShared {
+    SearchShared(
+        cache::TieredCache& tiered,
+        const cache::LruOptions& link_options,
+        cache::RedisStore* redis = nullptr
+    )
+        : cache(tiered), redis_store(redis), links(link_options) {}
+    cache::TieredCache& cache;
+    // L2 when Redis is configured (null = memory-only): its availability is reported to
+    // clients, and it carries the cross-instance single-flight lock.
+    cache::RedisStore* redis_store;
+    bool distributed_single_flight = true;
+    cache::LruCache<std::shared_ptr<const std::string>> links;  // product URL -> affiliate link
+    cache::SingleFlight<upstream::Result<std::shared_ptr<const cache::CachedResponse>>> flights;
+    Vocabulary vocabulary;
+    SearchStats stats;
+};
+
+struct SearchResult {
+    enum class CacheState { kHit, kMiss, kStale };
+    std::shared_ptr<const cache::CachedResponse> response;  // set on success
+    CacheState cache = CacheState::kMiss;
+    std::string_view l2 = "disabled";       // "ok" | "unavailable" (memory-only now) | "disabled"
+    std::optional<ParamError> bad_request;  // e.g. a tampered cursor
+    std::optional<upstream::UpstreamError> upstream;  // the upstream failed, nothing stale
+};
+
+class SearchService {
+public:
+    SearchService(upstream::ProductSource& source, SearchShared& shared, SearchOptions options);
+
+    awaitable<SearchResult> search(SearchRequest request, std::string request_id);
+
+private:
+    struct Position {
+        int upstream_page = 1;
+        int offset = 0;
+        std::vector<std::int64_t> seen_tail;
+    };
+    using Built = upstream::Result<std::shared_ptr<const cache::CachedResponse>>;
+
+    // Leader of a single-flight: waits for a peer instance or fetches and stores the page.
+    awaitable<Built> build(
+        SearchRequest request,
+        Position position,
+        std::string key,
+        std::string request_id,
+        bool try_lock
+    );
+    awaitable<Built> fetch_and_store(
+        SearchRequest request, Position position, std::string key, std::string request_id
+    );
+    // Across instances: one fetches while the others wait briefly for L2 to fill. Returns a
+    // value found in L2 while waiting, or null (then this instance fetches itself); `locked`
+    // tells whether this instance holds the lock (and must release it).
+    awaitable<std::shared_ptr<const cache::CachedResponse>> wait_for_peer(
+        std::string key, bool& locked
+    );
+    // Fills affiliate_url where missing; returns "ok" | "partial" | "unavailable".
+    awaitable<std::string> attach_links(std::vector<Product>& products, std::string request_id);
+
+    upstream::ProductSource& source_;
+    SearchShared& shared_;
+    SearchOptions options_;
+};
+
+}  // namespace scout::search

@@ -1,0 +1,774 @@
+#include <scout/cache/redis_client.hpp>
+#include <scout/log/log.hpp>
+
+#include "cache/redis_connection.hpp"
+
+#include <hiredis/hiredis.h>
+
+#include <algorithm>
+#include <charconv>
+#include <csignal>
+#include <exception>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <utility>
+
+namespace scout::cache {
+
+using boost::system::error_code;
+using boost::system::result;
+using std::chrono::milliseconds;
+
+namespace {
+
+const log::Logger& logger() {
+    static const log::Logger instance("cache");
+    return instance;
+}
+
+// ---- URL helpers --------------------------------------------------------------------------
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// %XX sequences decoded; a '%' not followed by two hex digits is kept as is.
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size()) {
+            const int hi = hex_value(text[i + 1]);
+            const int lo = hex_value(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i]);
+    }
+    return out;
+}
+
+std::optional<int> parse_decimal(std::string_view text, int max_digits) {
+    if (text.empty() || text.size() > static_cast<std::size_t>(max_digits) ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+    }
+    int value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+bool is_host_char(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7f && c != '@' && c != '/' && c != '[' && c != ']' && c != '?' &&
+           c != '#';
+}
+
+// ---- logging --------------------------------------------------------------------------------
+
+// At most one line per interval; counts what it held back (per client: no locks).
+class LogGate {
+public:
+    explicit LogGate(std::chrono::steady_clock::duration interval) : interval_(interval) {}
+
+    // The number of suppressed events since the last allowed one, when this one may be logged.
+    std::optional<std::uint64_t> allow() {
+        const auto now = std::chrono::steady_clock::now();
+        if (logged_once_ && now - last_ < interval_) {
+            ++suppressed_;
+            return std::nullopt;
+        }
+        logged_once_ = true;
+        last_ = now;
+        return std::exchange(suppressed_, 0);
+    }
+
+private:
+    std::chrono::steady_clock::duration interval_;
+    std::chrono::steady_clock::time_point last_{};
+    bool logged_once_ = false;
+    std::uint64_t suppressed_ = 0;
+};
+
+void ignore_sigpipe_once() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction current {};
+        if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+            struct sigaction ignore {};
+            ignore.sa_handler = SIG_IGN;
+            ::sigemptyset(&ignore.sa_mask);
+            ::sigaction(SIGPIPE, &ignore, nullptr);
+        }
+    });
+}
+
+constexpr milliseconds kMinHandshakeStep{1};
+constexpr auto kLogInterval = std::chrono::seconds(10);
+
+}  // namespace
+
+// ---- URL ------------------------------------------------------------------------------------
+
+std::string RedisUrl::display() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + std::to_string(db);
+}
+
+std::optional<RedisUrl> parse_redis_url(std::string_view url) {
+    constexpr std::string_view kScheme = "redis://";
+    if (!url.starts_with(kScheme)) {
+        return std::nullopt;
+    }
+    const std::string_view rest = url.substr(kScheme.size());
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    RedisUrl out;
+    const auto at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+        const std::string_view userinfo = authority.substr(0, at);
+        if (userinfo.empty()) {
+            return std::nullopt;
+        }
+        const auto colon = userinfo.find(':');
+        if (colon == std::string_view::npos) {
+            out.password = percent_decode(userinfo);  // legacy redis://password@host
+        } else {
+            out.user = percent_decode(userinfo.substr(0, colon));
+            out.password = percent_decode(userinfo.substr(colon + 1));
+        }
+        authority = authority.substr(at + 1);
+    }
+    std::string_view host;
+    std::optional<std::string_view> port;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            return std::nullopt;
+        }
+        host = authority.substr(1, close - 1);
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') {
+                return std::nullopt;
+            }
+            port = after.substr(1);
+        }
+        if (host.find(':') == std::string_view::npos) {
+            return std::nullopt;  // brackets are for IPv6 addresses only
+        }
+    } else {
+        const auto colon = authority.find(':');
+        host = authority.substr(0, colon);
+        if (colon != std::string_view::npos) {
+            port = authority.substr(colon + 1);
+        }
+        if (host.find(':') != std::string_view::npos) {
+            return std::nullopt;
+        }
+    }
+    if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) {
+        return std::nullopt;
+    }
+    out.host = std::string(host);
+    if (port) {
+        const auto number = parse_decimal(*port, 5);
+        if (!number || *number < 1 || *number > 65535) {
+            return std::nullopt;
+        }
+        out.port = *number;
+    }
+    if (slash != std::string_view::npos) {
+        const auto db = parse_decimal(rest.substr(slash + 1), 9);
+        if (!db) {
+            return std::nullopt;
+        }
+        out.db = *db;
+    }
+    return out;
+}
+
+// ---- backoff and counters -------------------------------------------------------------------
+
+milliseconds reconnect_delay(int attempt, milliseconds min, milliseconds max, double unit) {
+    const std::int64_t lo = std::max<std::int64_t>(1, min.count());
+    const std::int64_t cap = std::max(lo, static_cast<std::int64_t>(max.count()));
+    std::int64_t d = lo;
+    for (int i = 0; i < attempt && d < cap; ++i) {
+        d = std::min(cap, d * 2);
+    }
+    const double u = std::clamp(unit, 0.0, 1.0);
+    const std::int64_t half = d / 2;
+    const auto jittered = half + static_cast<std::int64_t>(u * static_cast<double>(d - half));
+    return milliseconds(std::clamp<std::int64_t>(jittered, 1, d));
+}
+
+RedisStats snapshot(const RedisCounters& counters) {
+    return RedisStats{
+        .commands_total = counters.commands_total.load(std::memory_order_relaxed),
+        .errors_total = counters.errors_total.load(std::memory_order_relaxed),
+        .timeouts_total = counters.timeouts_total.load(std::memory_order_relaxed),
+        .rejected_total = counters.rejected_total.load(std::memory_order_relaxed),
+        .connects_total = counters.connects_total.load(std::memory_order_relaxed),
+        .connect_failures_total = counters.connect_failures_total.load(std::memory_order_relaxed),
+        .disconnects_total = counters.disconnects_total.load(std::memory_order_relaxed),
+        .available = counters.available.load(std::memory_order_relaxed),
+    };
+}
+
+// ---- replies --------------------------------------------------------------------------------
+
+RedisReply RedisReply::from_hiredis(const ::redisReply& raw) {
+    RedisReply out;
+    const auto text = [&raw] {
+        return raw.str != nullptr ? std::string(raw.str, raw.len) : std::string();
+    };
+    switch (raw.type) {
+        case REDIS_REPLY_STRING:
+            out.type = Type::kString;
+            out.str = text();
+            break;
+        case REDIS_REPLY_STATUS:
+            out.type = Type::kStatus;
+            out.str = text();
+            break;
+        case REDIS_REPLY_ERROR:
+            out.type = Type::kError;
+            out.str = text();
+            break;
+        case REDIS_REPLY_INTEGER:
+            out.type = Type::kInteger;
+            out.integer = raw.integer;
+            break;
+        case REDIS_REPLY_NIL:
+            out.type = Type::kNil;
+            break;
+        case REDIS_REPLY_ARRAY:
+            out.type = Type::kArray;
+            out.elements.reserve(raw.elements);
+            for (std::size_t i = 0; i < raw.elements; ++i) {
+                const ::redisReply* element = raw.element[i];
+                out.elements.push_back(element != nullptr ? from_hiredis(*element) : RedisReply{});
+            }
+            break;
+        default:
+            out.type = Type::kError;
+            out.str = "unsupported reply type " + std::to_string(raw.type);
+            break;
+    }
+    return out;
+}
+
+cache_errc from_hiredis_error(int err) {
+    switch (err) {
+        case REDIS_ERR_PROTOCOL:
+            return cache_errc::kProtocol;
+        case REDIS_ERR_OOM:
+            return cache_errc::kStoreError;
+        default:  // 0 (closed on purpose), REDIS_ERR_IO, REDIS_ERR_EOF, REDIS_ERR_OTHER
+            return cache_errc::kUnavailable;
+    }
+}
+
+result<std::optional<std::string>> map_get_reply(const RedisReply& reply) {
+    switch (reply.type) {
+        case RedisReply::Type::kString:
+            return std::optional<std::string>(reply.str);
+        case RedisReply::Type::kNil:
+            return std::optional<std::string>();
+        case RedisReply::Type::kError:
+            return error_code(cache_errc::kStoreError);
+        default:
+            return error_code(cache_errc::kProtocol);
+    }
+}
+
+error_code map_set_reply(const RedisReply& reply) {
+    if (reply.type == RedisReply::Type::kStatus && reply.str == "OK") {
+        return {};
+    }
+    return reply.type == RedisReply::Type::kError ? cache_errc::kStoreError : cache_errc::kProtocol;
+}
+
+result<bool> map_set_nx_reply(const RedisReply& reply) {
+    if (reply.type == RedisReply::Type::kStatus && reply.str == "OK") {
+        return true;
+    }
+    if (reply.type == RedisReply::Type::kNil) {
+        return false;
+    }
+    return {
+        boost::system::in_place_error,
+        reply.type == RedisReply::Type::kError ? cache_errc::kStoreError : cache_errc::kProtocol};
+}
+
+result<std::int64_t> map_del_reply(const RedisReply& reply) {
+    if (reply.type == RedisReply::Type::kInteger) {
+        return reply.integer;
+    }
+    return {
+        boost::system::in_place_error,
+        reply.type == RedisReply::Type::kError ? cache_errc::kStoreError : cache_errc::kProtocol};
+}
+
+error_code map_ping_reply(const RedisReply& reply) {
+    if (reply.type == RedisReply::Type::kStatus && reply.str == "PONG") {
+        return {};
+    }
+    return reply.type == RedisReply::Type::kError ? cache_errc::kStoreError : cache_errc::kProtocol;
+}
+
+// ---- the client -----------------------------------------------------------------------------
+
+struct RedisClient::Impl {
+    Impl(
+        asio::io_context& context,
+        RedisOptions opts,
+        RedisUrl parsed,
+        std::shared_ptr<RedisCounters> shared
+    )
+        : io(context),
+          options(std::move(opts)),
+          url(std::move(parsed)),
+          endpoint(url.display()),
+          counters(std::move(shared)),
+          connection(context),
+          backoff(context),
+          rng(std::random_device{}()) {}
+
+    // Connects and reconnects until stop(): the only place availability turns on.
+    static awaitable<void> supervise(std::shared_ptr<Impl> self);
+    // One connection attempt: connect, AUTH, SELECT, PING within connect_timeout.
+    awaitable<error_code> open();
+    // One handshake command within the connect deadline.
+    awaitable<result<RedisReply>> handshake(
+        std::vector<std::string> args, std::chrono::steady_clock::time_point deadline
+    );
+    // A failed attempt: counted, logged once per outage and kind (later ones at debug level).
+    void attempt_failed(log::Level level, std::string_view what, const std::string& detail);
+
+    void set_up(bool value);
+    void stop();
+
+    asio::io_context& io;
+    const RedisOptions options;
+    const RedisUrl url;
+    const std::string endpoint;  // for logs: host:port/db, no credentials
+    const std::shared_ptr<RedisCounters> counters;
+    detail::RedisConnection connection;
+    asio::steady_timer backoff;
+    std::minstd_rand rng;
+    std::atomic<bool> up{false};
+    bool started = false;
+    bool stopping = false;
+    std::string outage_logged;  // what the current outage was last logged as ("" = nothing)
+    LogGate timeout_log{kLogInterval};
+    LogGate error_log{kLogInterval};
+};
+
+void RedisClient::Impl::set_up(bool value) {
+    if (up.exchange(value) != value) {
+        counters->available.fetch_add(value ? 1 : -1, std::memory_order_relaxed);
+    }
+}
+
+void RedisClient::Impl::attempt_failed(
+    log::Level level, std::string_view what, const std::string& detail
+) {
+    counters->connect_failures_total.fetch_add(1, std::memory_order_relaxed);
+    if (outage_logged == what) {
+        logger().debug(what, {{"endpoint", endpoint}, {"error", detail}});
+        return;
+    }
+    outage_logged = std::string(what);
+    logger().log(
+        level,
+        what,
+        {{"endpoint", endpoint},
+         {"error", detail},
+         {"retry", "in the background"},
+         {"reconnect_max_ms", options.reconnect_max.count()}}
+    );
+}
+
+awaitable<result<RedisReply>> RedisClient::Impl::handshake(
+    std::vector<std::string> args, std::chrono::steady_clock::time_point deadline
+) {
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    const milliseconds timeout = std::max(left, kMinHandshakeStep);
+    auto [ec, reply] = co_await connection.async_command(std::move(args), timeout, nothrow);
+    if (ec) {
+        co_return ec;
+    }
+    co_return std::move(reply);
+}
+
+awaitable<error_code> RedisClient::Impl::open() {
+    const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+    auto [connect_ec] =
+        co_await connection.async_connect(url.host, url.port, options.connect_timeout, nothrow);
+    if (connect_ec) {
+        if (connect_ec != asio::error::operation_aborted) {
+            attempt_failed(log::Level::kWarn, "redis unavailable", connection.last_error());
+        }
+        co_return connect_ec;
+    }
+
+    struct Step {
+        std::vector<std::string> args;
+        std::string_view failure;  // what a failed step is logged as
+    };
+    std::vector<Step> steps;
+    if (!url.password.empty()) {
+        std::vector<std::string> auth{"AUTH"};
+        if (!url.user.empty()) {
+            auth.push_back(url.user);
+        }
+        auth.push_back(url.password);
+        steps.push_back({std::move(auth), "redis authentication failed"});
+    }
+    if (url.db != 0) {
+        steps.push_back({{"SELECT", std::to_string(url.db)}, "redis SELECT failed"});
+    }
+    // PING catches a server that wants a password we do not have (NOAUTH) before any request.
+    steps.push_back({{"PING"}, "redis handshake failed"});
+
+    for (Step& step : steps) {
+        std::vector<std::string> args = std::move(step.args);
+        const auto reply = co_await handshake(std::move(args), deadline);
+        if (stopping) {
+            co_return asio::error::operation_aborted;
+        }
+        if (reply && reply->type != RedisReply::Type::kError) {
+            continue;
+        }
+        connection.close();
+        if (!reply) {
+            attempt_failed(log::Level::kWarn, step.failure, reply.error().message());
+            co_return reply.error();
+        }
+        // An error reply is a configuration problem (password, ACL, db): worth an error line.
+        attempt_failed(log::Level::kError, step.failure, reply->str);
+        co_return cache_errc::kStoreError;
+    }
+    co_return error_code();
+}
+
+awaitable<void> RedisClient::Impl::supervise(std::shared_ptr<Impl> self) {
+    int attempt = 0;
+    constexpr int kMaxAttemptIndex = 30;  // the delay is capped long before; avoids overflow
+    while (!self->stopping) {
+        const error_code ec = co_await self->open();
+        if (self->stopping) {
+            break;
+        }
+        if (!ec) {
+            attempt = 0;
+            self->outage_logged.clear();
+            self->counters->connects_total.fetch_add(1, std::memory_order_relaxed);
+            self->set_up(true);
+            logger().info("redis connected", {{"endpoint", self->endpoint}});
+            co_await self->connection.async_wait_closed(asio::use_awaitable);
+            self->set_up(false);
+            if (self->stopping) {
+                break;
+            }
+            self->counters->disconnects_total.fetch_add(1, std::memory_order_relaxed);
+            self->outage_logged = "redis connection lost";
+            logger().warn(
+                "redis connection lost",
+                {{"endpoint", self->endpoint},
+                 {"error", self->connection.last_error()},
+                 {"retry", "in the background"}}
+            );
+        }
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const milliseconds delay = reconnect_delay(
+            attempt, self->options.reconnect_min, self->options.reconnect_max, unit(self->rng)
+        );
+        attempt = std::min(attempt + 1, kMaxAttemptIndex);
+        self->backoff.expires_after(delay);
+        co_await self->backoff.async_wait(nothrow);
+    }
+}
+
+void RedisClient::Impl::stop() {
+    if (stopping) {
+        return;
+    }
+    stopping = true;
+    backoff.cancel();
+    connection.close();
+    set_up(false);
+}
+
+namespace {
+
+RedisUrl checked_url(const RedisOptions& options) {
+    auto url = parse_redis_url(options.url);
+    if (!url) {
+        // The URL may hold a password: not part of the message.
+        throw std::invalid_argument(
+            "redis: invalid URL (expected redis://[user[:pass]@]host[:port][/db])"
+        );
+    }
+    if (options.command_timeout.count() <= 0 || options.connect_timeout.count() <= 0 ||
+        options.reconnect_min.count() <= 0 || options.reconnect_max < options.reconnect_min) {
+        throw std::invalid_argument("redis: timeouts must be > 0 and reconnect_max >= reconnect_min"
+        );
+    }
+    return std::move(*url);
+}
+
+}  // namespace
+
+RedisClient::RedisClient(
+    asio::io_context& io, RedisOptions options, std::shared_ptr<RedisCounters> counters
+) {
+    RedisUrl url = checked_url(options);
+    if (!counters) {
+        counters = std::make_shared<RedisCounters>();
+    }
+    impl_ = std::make_shared<Impl>(io, std::move(options), std::move(url), std::move(counters));
+}
+
+RedisClient::~RedisClient() {
+    stop();
+}
+
+void RedisClient::start() {
+    if (impl_->started || impl_->stopping) {
+        return;
+    }
+    impl_->started = true;
+    ignore_sigpipe_once();
+    asio::co_spawn(impl_->io, Impl::supervise(impl_), [](const std::exception_ptr& failure) {
+        if (!failure) {
+            return;
+        }
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            logger().error("redis reconnect loop failed", {{"error", e.what()}});
+        }
+    });
+}
+
+void RedisClient::stop() {
+    impl_->stop();
+}
+
+bool RedisClient::available() const {
+    return impl_->up.load(std::memory_order_relaxed);
+}
+
+std::string RedisClient::key(std::string_view key) const {
+    std::string out;
+    out.reserve(impl_->options.key_prefix.size() + key.size());
+    out += impl_->options.key_prefix;
+    out += key;
+    return out;
+}
+
+asio::io_context& RedisClient::context() const {
+    return impl_->io;
+}
+const RedisOptions& RedisClient::options() const {
+    return impl_->options;
+}
+RedisStats RedisClient::stats() const {
+    return snapshot(*impl_->counters);
+}
+const std::shared_ptr<RedisCounters>& RedisClient::counters() const {
+    return impl_->counters;
+}
+
+awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args) {
+    const std::shared_ptr<Impl> self = impl_;
+    RedisCounters& counters = *self->counters;
+    if (!self->up.load(std::memory_order_relaxed) || !self->connection.is_open()) {
+        counters.rejected_total.fetch_add(1, std::memory_order_relaxed);
+        co_return error_code(cache_errc::kUnavailable);
+    }
+    counters.commands_total.fetch_add(1, std::memory_order_relaxed);
+    auto [ec, reply] = co_await self->connection.async_command(
+        std::move(args), self->options.command_timeout, nothrow
+    );
+    if (ec == cache_errc::kTimeout) {
+        counters.timeouts_total.fetch_add(1, std::memory_order_relaxed);
+        if (const auto suppressed = self->timeout_log.allow()) {
+            logger().warn(
+                "redis command timed out",
+                {{"endpoint", self->endpoint},
+                 {"timeout_ms", self->options.command_timeout.count()},
+                 {"in_flight", self->connection.in_flight()},
+                 {"suppressed", *suppressed}}
+            );
+        }
+        co_return ec;
+    }
+    if (ec) {
+        if (ec != asio::error::operation_aborted) {
+            counters.errors_total.fetch_add(1, std::memory_order_relaxed);
+        }
+        co_return ec;
+    }
+    if (reply.type == RedisReply::Type::kError) {
+        counters.errors_total.fetch_add(1, std::memory_order_relaxed);
+        if (const auto suppressed = self->error_log.allow()) {
+            logger().warn(
+                "redis error reply",
+                {{"endpoint", self->endpoint}, {"error", reply.str}, {"suppressed", *suppressed}}
+            );
+        }
+    }
+    co_return std::move(reply);
+}
+
+awaitable<result<std::optional<std::string>>> RedisClient::get(std::string key) {
+    std::vector<std::string> args;
+    args.reserve(2);
+    args.emplace_back("GET");
+    args.push_back(this->key(key));
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_get_reply(*reply);
+}
+
+awaitable<error_code> RedisClient::set(std::string key, std::string value, milliseconds ttl) {
+    if (ttl.count() <= 0) {
+        co_return make_error_code(boost::system::errc::invalid_argument);
+    }
+    std::vector<std::string> args;
+    args.reserve(5);
+    args.emplace_back("SET");
+    args.push_back(this->key(key));
+    args.push_back(std::move(value));
+    args.emplace_back("PX");
+    args.push_back(std::to_string(ttl.count()));
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_set_reply(*reply);
+}
+
+awaitable<result<bool>> RedisClient::set_nx(std::string key, std::string value, milliseconds ttl) {
+    if (ttl.count() <= 0) {
+        co_return result<bool>(
+            boost::system::in_place_error, make_error_code(boost::system::errc::invalid_argument)
+        );
+    }
+    std::vector<std::string> args;
+    args.reserve(6);
+    args.emplace_back("SET");
+    args.push_back(this->key(key));
+    args.push_back(std::move(value));
+    args.emplace_back("NX");
+    args.emplace_back("PX");
+    args.push_back(std::to_string(ttl.count()));
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return result<bool>(boost::system::in_place_error, reply.error());
+    }
+    co_return map_set_nx_reply(*reply);
+}
+
+awaitable<result<std::int64_t>> RedisClient::del(std::string key) {
+    std::vector<std::string> args;
+    args.reserve(2);
+    args.emplace_back("DEL");
+    args.push_back(this->key(key));
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_del_reply(*reply);
+}
+
+awaitable<error_code> RedisClient::ping() {
+    std::vector<std::string> args{"PING"};
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_ping_reply(*reply);
+}
+
+// ---- the Store facade -----------------------------------------------------------------------
+
+RedisStore::RedisStore(std::vector<RedisClient*> clients) : clients_(std::move(clients)) {
+    if (std::any_of(clients_.begin(), clients_.end(), [](const RedisClient* c) {
+            return c == nullptr;
+        })) {
+        throw std::invalid_argument("RedisStore: null client");
+    }
+}
+
+RedisClient* RedisStore::client_for_this_thread() const {
+    for (RedisClient* client : clients_) {
+        if (client->context().get_executor().running_in_this_thread()) {
+            return client;
+        }
+    }
+    return nullptr;
+}
+
+bool RedisStore::available() const {
+    if (const RedisClient* client = client_for_this_thread()) {
+        return client->available();
+    }
+    return std::any_of(clients_.begin(), clients_.end(), [](const RedisClient* c) {
+        return c->available();
+    });
+}
+
+awaitable<result<std::optional<std::string>>> RedisStore::get(std::string key) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return error_code(cache_errc::kUnavailable);
+    }
+    co_return co_await client->get(std::move(key));
+}
+
+awaitable<error_code> RedisStore::set(std::string key, std::string value, milliseconds ttl) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return error_code(cache_errc::kUnavailable);
+    }
+    co_return co_await client->set(std::move(key), std::move(value), ttl);
+}
+
+awaitable<result<bool>> RedisStore::set_nx(std::string key, std::string value, milliseconds ttl) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return result<bool>(boost::system::in_place_error, cache_errc::kUnavailable);
+    }
+    co_return co_await client->set_nx(std::move(key), std::move(value), ttl);
+}
+
+awaitable<result<std::int64_t>> RedisStore::del(std::string key) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return error_code(cache_errc::kUnavailable);
+    }
+    co_return co_await client->del(std::move(key));
+}
+
+}  // namespace scout::cache

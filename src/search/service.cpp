@@ -1,0 +1,429 @@
+#include <scout/cache/cache_key.hpp>
+#include <scout/log/log.hpp>
+#include <scout/search/cursor.hpp>
+#include <scout/search/ranking.hpp>
+#include <scout/search/service.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace scout::search {
+namespace {
+
+const log::Logger& logger() {
+    static const log::Logger instance("search");
+    return instance;
+}
+
+void count(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) {
+    counter.fetch_add(by, std::memory_order_relaxed);
+}
+
+upstream::ProductSort upstream_sort(SortOrder order) {
+    // Orders the upstream can apply globally are pushed down; the rest rank each page locally.
+    switch (order) {
+        case SortOrder::kPriceAsc:
+            return upstream::ProductSort::kSalePriceAsc;
+        case SortOrder::kPriceDesc:
+            return upstream::ProductSort::kSalePriceDesc;
+        case SortOrder::kOrders:
+            return upstream::ProductSort::kLastVolumeDesc;
+        default:
+            return upstream::ProductSort::kRelevance;
+    }
+}
+
+std::string dump(const nlohmann::json& json) {
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+SearchService::SearchService(
+    upstream::ProductSource& source, SearchShared& shared, SearchOptions options
+)
+    : source_(source), shared_(shared), options_(std::move(options)) {}
+
+awaitable<SearchResult> SearchService::search(SearchRequest request, std::string request_id) {
+    count(shared_.stats.searches_total);
+    SearchResult result;
+    if (shared_.redis_store != nullptr) {
+        result.l2 = shared_.redis_store->available() ? "ok" : "unavailable";
+    }
+    const auto identity = query_identity(request);
+    const std::string fingerprint = query_fingerprint(cache::canonical_params("search", identity));
+
+    Position position;
+    if (!request.cursor.empty()) {
+        auto decoded = decode_cursor(request.cursor, options_.cursor_secret, fingerprint);
+        if (!decoded) {
+            result.bad_request = ParamError{
+                "cursor",
+                "cursor is invalid or belongs to another query: " + decoded.error().message()};
+            co_return result;
+        }
+        position.upstream_page = decoded->upstream_page;
+        position.offset = decoded->offset;
+        position.seen_tail = std::move(decoded->seen_tail);
+    } else if (request.page_no) {
+        const int first = (*request.page_no - 1) * request.page_size;
+        position.upstream_page = first / options_.upstream_page_size + 1;
+        position.offset = first % options_.upstream_page_size;
+    }
+
+    auto key_params = identity;
+    key_params.emplace_back("page", std::to_string(position.upstream_page));
+    key_params.emplace_back("offset", std::to_string(position.offset));
+    key_params.emplace_back("size", std::to_string(request.page_size));
+    key_params.emplace_back("fields", to_string(request.fields));
+    std::string seen;
+    for (const std::int64_t id : position.seen_tail) {
+        seen += std::to_string(id) + ",";
+    }
+    key_params.emplace_back("seen", seen);
+    std::string key = cache::make_key("search", key_params);
+
+    // Arguments of co_await'ed calls are named objects, never prvalues: GCC 12 mishandles
+    // (destroys twice) coroutine arguments initialised from temporaries.
+    std::string kind = "search";
+    std::string lookup_key = key;
+    cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key));
+    if (hit) {
+        count(shared_.stats.cache_hits_total);
+        result.response = std::move(hit.value);
+        result.cache = SearchResult::CacheState::kHit;
+        co_return result;
+    }
+    count(shared_.stats.cache_misses_total);
+
+    // Concurrent identical misses wait for one upstream fetch (the lambda only forwards to
+    // a member coroutine; it is not a coroutine itself).
+    // A failed L2 read means Redis is slow or down: do not also wait on its lock.
+    const bool try_lock = !hit.l2_failed;
+    auto fetch = [this, request, position, key, request_id, try_lock]() {
+        return build(request, position, key, request_id, try_lock);
+    };
+    std::string flight_key = key;
+    Built built = co_await shared_.flights.run(std::move(flight_key), std::move(fetch));
+    if (built) {
+        result.response = std::move(*built);
+        co_return result;
+    }
+    count(shared_.stats.upstream_failures_total);
+    std::string stale_kind = "search";
+    cache::Lookup stale = co_await shared_.cache.get_stale(std::move(stale_kind), std::move(key));
+    if (stale) {
+        count(shared_.stats.stale_served_total);
+        logger().warn(
+            "serving a stale search result: the upstream failed",
+            {{"request_id", request_id}, {"error", built.error().detail()}}
+        );
+        result.response = std::move(stale.value);
+        result.cache = SearchResult::CacheState::kStale;
+        co_return result;
+    }
+    result.upstream = std::move(built.error());
+    co_return result;
+}
+
+awaitable<std::shared_ptr<const cache::CachedResponse>> SearchService::wait_for_peer(
+    std::string key, bool& locked
+) {
+    locked = false;
+    cache::RedisStore* redis = shared_.redis_store;
+    if (redis == nullptr || !shared_.distributed_single_flight || !redis->available()) {
+        co_return nullptr;
+    }
+    std::string lock_key = "lock:" + key;
+    std::string owner = "1";
+    const auto lock_ttl = std::chrono::milliseconds(3000);
+    boost::system::result<bool> acquired =
+        co_await redis->set_nx(std::move(lock_key), std::move(owner), lock_ttl);
+    if (!acquired || *acquired) {
+        locked = acquired.has_value();  // we fetch (also when Redis failed: no lock to wait on)
+        co_return nullptr;
+    }
+    // Another instance is fetching: poll L2 briefly, then fetch ourselves anyway.
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    for (int i = 0; i < 40; ++i) {
+        pause.expires_after(std::chrono::milliseconds(25));
+        co_await pause.async_wait(nothrow);
+        std::string kind = "search";
+        std::string probe = key;
+        cache::Lookup filled = co_await shared_.cache.get(std::move(kind), std::move(probe));
+        if (filled) {
+            co_return filled.value;
+        }
+    }
+    co_return nullptr;
+}
+
+awaitable<SearchService::Built> SearchService::build(
+    SearchRequest request, Position position, std::string key, std::string request_id, bool try_lock
+) {
+    bool locked = false;
+    if (try_lock) {
+        std::string peer_key = key;
+        std::shared_ptr<const cache::CachedResponse> from_peer =
+            co_await wait_for_peer(std::move(peer_key), locked);
+        if (from_peer) {
+            co_return from_peer;
+        }
+    }
+    std::string store_key = key;
+    Built built = co_await fetch_and_store(
+        std::move(request), std::move(position), std::move(store_key), std::move(request_id)
+    );
+    if (locked && shared_.redis_store != nullptr) {
+        std::string lock_key = "lock:" + key;
+        // Released in the background; the lock also expires by itself.
+        asio::co_spawn(
+            co_await asio::this_coro::executor,
+            shared_.redis_store->del(std::move(lock_key)),
+            asio::detached
+        );
+    }
+    co_return built;
+}
+
+awaitable<SearchService::Built> SearchService::fetch_and_store(
+    SearchRequest request, Position position, std::string key, std::string request_id
+) {
+    upstream::ProductQuery query;
+    query.keywords = request.q;
+    if (request.category_id) {
+        query.category_ids.push_back(*request.category_id);
+    }
+    query.page_no = position.upstream_page;
+    query.page_size = options_.upstream_page_size;
+    query.sort = upstream_sort(request.sort);
+    query.min_sale_price = request.min_price;
+    query.max_sale_price = request.max_price;
+    query.target_currency = request.currency;
+    query.target_language = request.language;
+    query.ship_to_country = request.ship_to;
+    query.tracking_id = options_.tracking_id;
+    upstream::CallOptions call;
+    call.request_id = request_id;
+    upstream::Result<upstream::ProductPage> page =
+        co_await source_.query_products(std::move(query), std::move(call));
+    if (!page) {
+        co_return page.error();
+    }
+
+    // Validate and sanitise every product; each rejection is logged once and counted.
+    ValidatorOptions validator = options_.validator;
+    validator.currency = request.currency;
+    std::vector<Product> products;
+    products.reserve(page->products.size());
+    std::size_t invalid = 0;
+    for (const upstream::RawProduct& raw : page->products) {
+        ValidationResult checked = validate(raw, validator);
+        shared_.stats.validation.record(checked);
+        if (!checked.product) {
+            ++invalid;
+            logger().info(
+                "product rejected",
+                {{"request_id", request_id},
+                 {"product_id", raw.product_id},
+                 {"reason", checked.reason ? to_string(*checked.reason) : "unknown"},
+                 {"detail", checked.detail}}
+            );
+            continue;
+        }
+        if (request.min_price && checked.product->price.cents < *request.min_price) {
+            ++invalid;
+            continue;
+        }
+        if (request.max_price && checked.product->price.cents > *request.max_price) {
+            ++invalid;
+            continue;
+        }
+        shared_.vocabulary.add_title(checked.product->normalized_title);
+        products.push_back(std::move(*checked.product));
+    }
+    score_all(products, options_.quality);
+    const std::size_t low_quality = apply_filter(products, options_.filter);
+    const DedupeReport duplicates = dedupe(products, options_.dedupe);
+    count(shared_.stats.low_quality_total, low_quality);
+    count(shared_.stats.duplicates_total, duplicates.total());
+    rank(products, request.sort);
+
+    // Products already returned from earlier upstream pages (pages shift between calls).
+    if (!position.seen_tail.empty()) {
+        const std::unordered_set<std::int64_t> seen(
+            position.seen_tail.begin(), position.seen_tail.end()
+        );
+        std::erase_if(products, [&](const Product& p) { return seen.contains(p.product_id); });
+    }
+
+    const auto begin =
+        std::min<std::size_t>(static_cast<std::size_t>(position.offset), products.size());
+    auto end =
+        std::min<std::size_t>(begin + static_cast<std::size_t>(request.page_size), products.size());
+    std::vector<Product> chosen(
+        products.begin() + static_cast<std::ptrdiff_t>(begin),
+        products.begin() + static_cast<std::ptrdiff_t>(end)
+    );
+
+    std::string affiliate_state = "disabled";
+    if (request.affiliate) {
+        std::string links_request_id = request_id;
+        affiliate_state = co_await attach_links(chosen, std::move(links_request_id));
+    } else {
+        for (Product& product : chosen) {
+            product.affiliate_url.reset();
+        }
+    }
+
+    const bool more_upstream =
+        page->total_record_count >
+            static_cast<std::int64_t>(position.upstream_page) * options_.upstream_page_size &&
+        !page->products.empty() && position.upstream_page < options_.max_upstream_pages;
+    const std::string fingerprint =
+        query_fingerprint(cache::canonical_params("search", query_identity(request)));
+    auto next_cursor = [&](std::size_t taken) -> nlohmann::json {
+        CursorState state;
+        state.query_fingerprint = fingerprint;
+        if (begin + taken < products.size()) {
+            state.upstream_page = position.upstream_page;
+            state.offset = static_cast<int>(begin + taken);
+            state.seen_tail = position.seen_tail;
+        } else if (more_upstream) {
+            state.upstream_page = position.upstream_page + 1;
+            state.offset = 0;
+            for (const Product& product : products) {
+                state.seen_tail.push_back(product.product_id);
+            }
+        } else {
+            return nullptr;
+        }
+        return encode_cursor(state, options_.cursor_secret);
+    };
+
+    nlohmann::json items = nlohmann::json::array();
+    for (const Product& product : chosen) {
+        items.push_back(to_json(product, request.fields));
+    }
+    nlohmann::json body = {
+        {"query", query_json(request)},
+        {"products", std::move(items)},
+        {"page",
+         {{"size", chosen.size()},
+          {"next_cursor", next_cursor(chosen.size())},
+          {"total_estimate", page->total_record_count}}},
+    };
+    if (chosen.empty()) {
+        count(shared_.stats.empty_results_total);
+        body["suggestions"] = shared_.vocabulary.suggest(request.q, 5);
+    }
+    body["meta"] = {
+        {"affiliate_links", affiliate_state},
+        {"dropped",
+         {{"invalid", invalid + page->skipped},
+          {"low_quality", low_quality},
+          {"duplicate", duplicates.total()}}},
+        {"generated_by", request_id},
+    };
+    std::string text = dump(body);
+    // Auto-pagination: a page that would exceed the size cap is cut, and its cursor resumes
+    // right after the last product kept.
+    while (text.size() > options_.max_response_bytes && body["products"].size() > 1) {
+        body["products"].erase(body["products"].size() - 1);
+        body["page"]["size"] = body["products"].size();
+        body["page"]["next_cursor"] = next_cursor(body["products"].size());
+        text = dump(body);
+    }
+
+    cache::CachedResponse response =
+        cache::make_cached_response(std::move(text), "application/json");
+    // A page whose affiliate links could not be generated is kept only briefly, so links
+    // come back soon after the upstream recovers.
+    std::string kind =
+        affiliate_state == "ok" || affiliate_state == "disabled" ? "search" : "search_degraded";
+    std::shared_ptr<const cache::CachedResponse> stored =
+        co_await shared_.cache.put(std::move(kind), std::move(key), std::move(response));
+    co_return stored;
+}
+
+awaitable<std::string> SearchService::attach_links(
+    std::vector<Product>& products, std::string request_id
+) {
+    std::vector<Product*> missing;
+    for (Product& product : products) {
+        if (product.affiliate_url) {
+            continue;
+        }
+        if (auto cached = shared_.links.get(product.product_url)) {
+            count(shared_.stats.affiliate_link_cache_hits_total);
+            if (!cached->value->empty()) {  // empty: the upstream has no link for this product
+                product.affiliate_url = *cached->value;
+            }
+            continue;
+        }
+        missing.push_back(&product);
+    }
+    if (missing.empty()) {
+        co_return "ok";
+    }
+    count(shared_.stats.affiliate_requested_total, missing.size());
+    std::size_t generated = 0;
+    std::size_t batches = 0;
+    std::size_t failed = 0;
+    constexpr std::size_t kBatch = 50;  // link.generate's source_values limit
+    for (std::size_t start = 0; start < missing.size(); start += kBatch) {
+        ++batches;
+        upstream::LinkGenerate request;
+        request.tracking_id = options_.tracking_id;
+        const std::size_t stop = std::min(missing.size(), start + kBatch);
+        for (std::size_t i = start; i < stop; ++i) {
+            request.source_values.push_back(missing[i]->product_url);
+        }
+        upstream::CallOptions call;
+        call.request_id = request_id;
+        call.deadline = std::chrono::steady_clock::now() + options_.affiliate_timeout;
+        upstream::Result<std::vector<upstream::PromotionLink>> links =
+            co_await source_.generate_links(std::move(request), std::move(call));
+        if (!links) {
+            ++failed;
+            count(shared_.stats.affiliate_failures_total);
+            logger().warn(
+                "affiliate link generation failed; returning original product URLs",
+                {{"request_id", request_id},
+                 {"products", stop - start},
+                 {"error", links.error().detail()}}
+            );
+            continue;
+        }
+        std::unordered_map<std::string_view, std::string_view> by_source;
+        for (const upstream::PromotionLink& link : *links) {
+            by_source.emplace(link.source_value, link.promotion_link);
+        }
+        for (std::size_t i = start; i < stop; ++i) {
+            const auto found = by_source.find(missing[i]->product_url);
+            const bool usable = found != by_source.end() && found->second.starts_with("http");
+            // Remember "no link" too (for an hour at most), so a product outside the affiliate
+            // programme does not cost a link.generate call on every miss.
+            auto link =
+                std::make_shared<const std::string>(usable ? found->second : std::string_view{});
+            const auto ttl = usable ? options_.affiliate_link_ttl
+                                    : std::min<std::chrono::milliseconds>(
+                                          options_.affiliate_link_ttl, std::chrono::hours(1)
+                                      );
+            const std::size_t bytes = link->size();
+            shared_.links.put(missing[i]->product_url, std::move(link), bytes, ttl);
+            if (usable) {
+                missing[i]->affiliate_url = std::string(found->second);
+                ++generated;
+            }
+        }
+    }
+    count(shared_.stats.affiliate_generated_total, generated);
+    if (failed == 0) {
+        co_return "ok";
+    }
+    co_return failed == batches ? "unavailable" : "partial";
+}
+
+}  // namespace scout::search

@@ -1,0 +1,182 @@
+// Process-level tests of the two-tier cache: real scout + scout-sim + redis-server on loopback.
+#include "redis_server.hpp"
+#include "scout_process.hpp"
+#include "sim_process.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+namespace scout::test {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr const char* kProductQuery = "aliexpress.affiliate.product.query";
+
+ScoutProcess::Options with_redis(
+    const SimProcess& sim,
+    const RedisServer& redis,
+    std::vector<std::pair<std::string, std::string>> extra = {}
+) {
+    ScoutProcess::Options options;
+    options.settings = {
+        {"upstream.gateway_url", sim.gateway_url()},
+        {"upstream.app_key", kSimAppKey},
+        {"upstream.app_secret", kSimAppSecret},
+        {"upstream.tracking_id", "scout_test"},
+        {"search.cursor_secret", "test-cursor-secret"},
+        {"redis.url", redis.url()},
+        {"redis.command_timeout_ms", "50"},
+        {"redis.reconnect_min_ms", "50"},
+        {"redis.reconnect_max_ms", "500"},
+    };
+    options.settings.insert(options.settings.end(), extra.begin(), extra.end());
+    return options;
+}
+
+HttpResponse search(const ScoutProcess& scout, const std::string& target) {
+    const auto response = http_get(scout.port(), target);
+    EXPECT_TRUE(response) << target;
+    return response.value_or(HttpResponse{});
+}
+
+TEST(TieredCache, RestartedInstanceServesFromRedisWithoutCallingTheUpstream) {
+    SimProcess sim;
+    RedisServer redis;
+    const long before = sim.calls(kProductQuery);
+    json first;
+    {
+        ScoutProcess scout(with_redis(sim, redis));
+        const HttpResponse miss = search(scout, "/search?q=usb+cable&page_size=10&sort=orders");
+        ASSERT_EQ(miss.status, 200) << miss.body;
+        EXPECT_EQ(miss.header("x-cache"), "MISS");
+        EXPECT_EQ(miss.header("x-cache-l2"), "ok");
+        first = json::parse(miss.body);
+        // Reordered, re-spaced, re-cased: the same key, served from L1.
+        const HttpResponse hit = search(scout, "/search?sort=orders&page_size=10&q=USB%20%20cable");
+        EXPECT_EQ(hit.header("x-cache"), "HIT");
+    }
+    EXPECT_EQ(sim.calls(kProductQuery), before + 1);
+    // The L2 write happens in the background: give it a moment before the restart reads it.
+    ASSERT_TRUE(eventually(seconds(5), [&] {
+        const auto keys = redis.command({"DBSIZE"});
+        return keys && keys->integer > 0;
+    }));
+    ScoutProcess restarted(with_redis(sim, redis));  // empty L1
+    ASSERT_TRUE(eventually(seconds(5), [&] {
+        return search(restarted, "/health").status == 200 &&
+               search(restarted, "/search?q=usb+cable&page_size=10&sort=orders")
+                       .header("x-cache-l2") == "ok";
+    }));
+    const HttpResponse from_l2 = search(restarted, "/search?q=usb+cable&page_size=10&sort=orders");
+    EXPECT_EQ(from_l2.header("x-cache"), "HIT");
+    EXPECT_EQ(json::parse(from_l2.body), first);
+    EXPECT_EQ(sim.calls(kProductQuery), before + 1) << "served from Redis, no upstream call";
+}
+
+TEST(TieredCache, RedisDyingMidStreamFailsNoRequestAndReconnectsWhenBack) {
+    SimProcess sim;
+    RedisServer redis;
+    const int port = redis.port();
+    ScoutProcess scout(with_redis(sim, redis));
+    std::atomic<bool> stop{false};
+    std::atomic<int> failures{0};
+    std::atomic<int> served{0};
+    std::atomic<int> memory_only{0};
+    std::thread stream([&] {
+        int i = 0;
+        while (!stop.load()) {
+            const auto response =
+                http_get(scout.port(), "/search?q=usb&page_size=" + std::to_string(1 + (i++ % 50)));
+            if (!response || response->status != 200) {
+                ++failures;
+            } else {
+                ++served;
+                memory_only += response->header("x-cache-l2") == "unavailable" ? 1 : 0;
+            }
+        }
+    });
+    std::this_thread::sleep_for(milliseconds(500));
+    redis.kill();
+    ASSERT_TRUE(eventually(seconds(5), [&] { return memory_only.load() > 0; }));
+    std::this_thread::sleep_for(milliseconds(500));
+    stop = true;
+    stream.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_GT(served.load(), 5);
+
+    // Back on the same port: Scout reconnects by itself within 2 s and writes to it again.
+    redis.start();
+    ASSERT_EQ(redis.port(), port);
+    const auto restarted = std::chrono::steady_clock::now();
+    EXPECT_TRUE(eventually(seconds(2), [&] {
+        // A cached page: the probe itself costs nothing, only the L2 state matters.
+        return search(scout, "/search?q=usb&page_size=1").header("x-cache-l2") == "ok";
+    }));
+    EXPECT_LT(std::chrono::steady_clock::now() - restarted, milliseconds(2500)) << scout.log_text();
+    // New pages are written to Redis again (whichever worker serves them; each worker has its
+    // own connection, so keep asking with new pages until one lands).
+    int page_size = 1;
+    EXPECT_TRUE(eventually(seconds(5), [&] {
+        search(scout, "/search?q=laptop+stand&page_size=" + std::to_string(page_size++ % 50 + 1));
+        const auto keys = redis.command({"DBSIZE"});
+        return keys && keys->integer > 0;
+    })) << "writes reach Redis again";
+}
+
+TEST(TieredCache, FrozenRedisCostsAtMostTheCommandTimeout) {
+    SimProcess sim;
+    RedisServer redis;
+    ScoutProcess scout(with_redis(sim, redis, {{"redis.command_timeout_ms", "50"}}));
+    // Baseline: cold searches (L1 miss, L2 miss, upstream call) with a healthy Redis.
+    auto timed = [&](const std::string& q) {
+        const auto started = std::chrono::steady_clock::now();
+        const HttpResponse response = search(scout, "/search?q=" + q + "&page_size=5");
+        EXPECT_EQ(response.status, 200) << response.body;
+        return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+    };
+    milliseconds baseline{0};
+    for (const char* q : {"usb", "earphones", "phone+case"}) {
+        baseline = std::max(baseline, timed(q));
+    }
+    // Freeze Redis for 2 s from another connection.
+    std::thread sleeper([&] { (void)redis.command({"DEBUG", "SLEEP", "2"}, seconds(5)); });
+    std::this_thread::sleep_for(milliseconds(100));
+    milliseconds frozen{0};
+    for (const char* q : {"laptop+stand", "usb+cable", "wireless+earphones"}) {
+        frozen = std::max(frozen, timed(q));
+    }
+    sleeper.join();
+    // One L2 read times out (50 ms); the lock is skipped and the L2 write is in the background.
+    // Allow scheduling noise on a shared machine on top of the timeout.
+    EXPECT_LT(frozen.count(), baseline.count() + 50 + 150)
+        << "baseline " << baseline.count() << " ms";
+    EXPECT_GE(frozen.count(), 40) << "the L2 read waited for its timeout";
+}
+
+TEST(TieredCache, TwoInstancesSharingRedisFetchAMissOnce) {
+    SimProcess sim({"--latency-ms", "300"});
+    RedisServer redis;
+    ScoutProcess a(with_redis(sim, redis));
+    ScoutProcess b(with_redis(sim, redis));
+    const long before = sim.calls(kProductQuery);
+    HttpResponse from_a;
+    HttpResponse from_b;
+    std::thread ta([&] { from_a = search(a, "/search?q=phone+case&page_size=8"); });
+    std::this_thread::sleep_for(milliseconds(50));
+    std::thread tb([&] { from_b = search(b, "/search?q=phone+case&page_size=8"); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(from_a.status, 200);
+    EXPECT_EQ(from_b.status, 200);
+    EXPECT_EQ(sim.calls(kProductQuery), before + 1) << "the second instance waited for the first";
+    EXPECT_EQ(json::parse(from_a.body), json::parse(from_b.body));
+}
+
+}  // namespace
+}  // namespace scout::test

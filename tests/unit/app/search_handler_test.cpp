@@ -1,0 +1,55 @@
+#include "app/search_handler.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace scout::app {
+namespace {
+
+TEST(AcceptsGzip, HonoursTokensAndQValues) {
+    EXPECT_TRUE(accepts_gzip("gzip"));
+    EXPECT_TRUE(accepts_gzip("br, gzip;q=0.8, deflate"));
+    EXPECT_TRUE(accepts_gzip("GZIP"));
+    EXPECT_TRUE(accepts_gzip("*"));
+    EXPECT_FALSE(accepts_gzip(""));
+    EXPECT_FALSE(accepts_gzip("identity"));
+    EXPECT_FALSE(accepts_gzip("br, deflate"));
+    EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+    EXPECT_FALSE(accepts_gzip("gzip;q=0.000"));
+    EXPECT_FALSE(accepts_gzip("x-gzip-ish"));
+}
+
+TEST(EtagMatches, UsesWeakComparisonOverAList) {
+    EXPECT_TRUE(etag_matches("\"abc\"", "\"abc\""));
+    EXPECT_TRUE(etag_matches("\"x\", \"abc\"", "\"abc\""));
+    EXPECT_TRUE(etag_matches("W/\"abc\"", "\"abc\""));
+    EXPECT_TRUE(etag_matches("*", "\"abc\""));
+    EXPECT_FALSE(etag_matches("\"abd\"", "\"abc\""));
+    EXPECT_FALSE(etag_matches("abc", "\"abc\""));
+    EXPECT_FALSE(etag_matches("", "\"abc\""));
+}
+
+TEST(UpstreamErrorResponse, MapsClassesToStatusAndRetryAfter) {
+    http::RequestContext ctx;
+    ctx.request_id = "rid";
+    upstream::UpstreamError open;
+    open.code = upstream::make_error_code(upstream::upstream_errc::kCircuitOpen);
+    open.retry_after = std::chrono::milliseconds(2500);
+    const http::Response unavailable = upstream_error_response(open, ctx);
+    EXPECT_EQ(unavailable.result(), http::Status::service_unavailable);
+    EXPECT_EQ(unavailable[boost::beast::http::field::retry_after], "3");
+
+    upstream::UpstreamError timeout;
+    timeout.code = upstream::make_error_code(upstream::upstream_errc::kTimeout);
+    EXPECT_EQ(upstream_error_response(timeout, ctx).result(), http::Status::gateway_timeout);
+
+    upstream::UpstreamError permanent;
+    permanent.code = upstream::make_error_code(upstream::upstream_errc::kGatewayError);
+    permanent.error_class = upstream::ErrorClass::kPermanent;
+    const http::Response bad_gateway = upstream_error_response(permanent, ctx);
+    EXPECT_EQ(bad_gateway.result(), http::Status::bad_gateway);
+    EXPECT_EQ(nlohmann::json::parse(bad_gateway.body().view())["error"]["request_id"], "rid");
+}
+
+}  // namespace
+}  // namespace scout::app
