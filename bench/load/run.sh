@@ -47,7 +47,7 @@ taskset -c 0 "$BIN/src/scout" --env development --config-dir "$work/config" \
 scout_pid=$!
 for _ in $(seq 1 100); do curl -fs "127.0.0.1:$SCOUT_PORT/health" >/dev/null 2>&1 && break; sleep 0.1; done
 
-SEARCH="/search?q=usb&page_size=50"
+SEARCH="${SEARCH:-/search?q=usb&page_size=20}"
 curl -fs "127.0.0.1:$SCOUT_PORT$SEARCH" -o "$work/body.json"        # warm the cache
 BYTES=$(wc -c < "$work/body.json")
 GZ_BYTES=$(curl -fs -H 'Accept-Encoding: gzip' "127.0.0.1:$SCOUT_PORT$SEARCH" | wc -c)

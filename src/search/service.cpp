@@ -52,10 +52,12 @@ awaitable<SearchResult> SearchService::search(SearchRequest request, std::string
         result.l2 = shared_.redis_store->available() ? "ok" : "unavailable";
     }
     const auto identity = query_identity(request);
-    const std::string fingerprint = query_fingerprint(cache::canonical_params("search", identity));
 
     Position position;
     if (!request.cursor.empty()) {
+        // Only a request with a cursor pays for the fingerprint (not the cache-hit path).
+        const std::string fingerprint =
+            query_fingerprint(cache::canonical_params("search", identity));
         auto decoded = decode_cursor(request.cursor, options_.cursor_secret, fingerprint);
         if (!decoded) {
             result.bad_request = ParamError{
