@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 
 bash deploy/local/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)"
+cmake --build --preset release -j "$(nproc)" --target scout scout-sim
 
 BIN=build/release
 SIM_PORT="${SCOUT_SIM_PORT:-9090}"
