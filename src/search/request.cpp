@@ -328,9 +328,7 @@ boost::system::result<SearchRequest, ParamError> parse_json_body(
         std::string text;
         if (value.is_string()) {
             text = value.get<std::string>();
-        } else if (value.is_number_integer()) {
-            text = value.dump();
-        } else if (value.is_number_float()) {
+        } else if (value.is_number()) {
             text = value.dump();
         } else if (value.is_boolean()) {
             text = value.get<bool>() ? "true" : "false";

@@ -12,6 +12,7 @@ using boost::asio::awaitable;
 
 // Completion token for operations whose failure is an expected outcome:
 //   auto [ec, n] = co_await socket.async_read_some(buf, nothrow);
+// NOLINTNEXTLINE(readability-identifier-naming): named like Asio's own tokens.
 inline constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace scout

@@ -16,6 +16,7 @@
 namespace scout::http {
 
 struct SharedBody {
+    // NOLINTNEXTLINE(readability-identifier-naming): names required by Beast's Body concept.
     class value_type {
     public:
         value_type() = default;
@@ -42,6 +43,7 @@ struct SharedBody {
 
     static std::uint64_t size(const value_type& body) { return body.size(); }
 
+    // NOLINTNEXTLINE(readability-identifier-naming): names required by Beast's Body concept.
     class writer {
     public:
         using const_buffers_type = boost::asio::const_buffer;
