@@ -71,7 +71,8 @@ cache::RedisOptions redis_options(const config::RedisConfig& cfg) {
     return options;
 }
 
-cache::LruOptions link_cache_options(const config::CacheConfig& /*cfg*/) {
+// Affiliate links are small and long-lived: their own LRU, bounded apart from pages.
+cache::LruOptions link_cache_options() {
     cache::LruOptions options;
     options.max_entries = 100'000;
     options.max_bytes = 32U << 20U;
@@ -240,9 +241,8 @@ int App::run() {
         redis_store = std::make_unique<cache::RedisStore>(std::move(raw));
     }
     tiered = std::make_unique<cache::TieredCache>(cache_options(cfg->cache), redis_store.get());
-    search_shared = std::make_unique<search::SearchShared>(
-        *tiered, link_cache_options(cfg->cache), redis_store.get()
-    );
+    search_shared =
+        std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
     search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;
 
     server.start();

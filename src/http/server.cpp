@@ -160,6 +160,14 @@ private:
         co_await bhttp::async_write(stream, response, nothrow);
     }
 
+    // 413: a declared Content-Length over the limit (Beast checks it while reading the
+    // header) or a chunked body that grows past it.
+    awaitable<void> reject_too_large(beast::tcp_stream& stream, const std::string& client) {
+        co_await reject(
+            stream, Status::payload_too_large, "payload_too_large", body_too_large_, client
+        );
+    }
+
     awaitable<void> session(tcp::socket socket) {
         const ServerOptions& options = server_.options_;
         std::string client;
@@ -207,15 +215,7 @@ private:
                         client
                     );
                 } else if (read_ec == bhttp::error::body_limit) {
-                    // The parser checks a declared Content-Length against the limit while
-                    // reading the header.
-                    co_await reject(
-                        stream,
-                        Status::payload_too_large,
-                        "payload_too_large",
-                        body_too_large_,
-                        client
-                    );
+                    co_await reject_too_large(stream, client);
                 } else if (read_ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() && read_ec != bhttp::error::end_of_stream && read_ec != bhttp::error::partial_message) {
                     co_await reject(
                         stream, Status::bad_request, "bad_request", "malformed HTTP request", client
@@ -240,17 +240,6 @@ private:
             } active{server_.active_requests_};
 
             if (!parser.is_done()) {
-                const auto declared = parser.content_length();
-                if (declared && *declared > options.max_body_bytes) {
-                    co_await reject(
-                        stream,
-                        Status::payload_too_large,
-                        "payload_too_large",
-                        body_too_large_,
-                        client
-                    );
-                    break;
-                }
                 const auto expect = parser.get()[bhttp::field::expect];
                 if (beast::iequals(expect, "100-continue")) {
                     bhttp::response<bhttp::empty_body> interim{
@@ -265,13 +254,7 @@ private:
                 auto [body_ec, body_bytes] =
                     co_await bhttp::async_read(stream, buffer, parser, nothrow);
                 if (body_ec == bhttp::error::body_limit) {
-                    co_await reject(
-                        stream,
-                        Status::payload_too_large,
-                        "payload_too_large",
-                        body_too_large_,
-                        client
-                    );
+                    co_await reject_too_large(stream, client);
                     break;
                 }
                 if (body_ec) {

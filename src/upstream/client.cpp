@@ -199,46 +199,54 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
     co_return last;
 }
 
-awaitable<Result<ProductPage>> AliExpressClient::query_products(
-    ProductQuery query, CallOptions options
+namespace {
+
+// One logical call whose envelope `result` is turned into T by `parse`.
+template <typename T>
+awaitable<Result<T>> call_parsed(
+    AliExpressClient& client,
+    std::string_view method,
+    Params params,
+    CallOptions options,
+    T (*parse)(const nlohmann::json&)
 ) {
-    Params params = to_params(query);
-    auto result = co_await call(kProductQuery, std::move(params), std::move(options));
+    auto result = co_await client.call(method, std::move(params), std::move(options));
     if (!result) {
         co_return result.error();
     }
-    co_return parse_product_page(*result);
+    co_return parse(*result);
+}
+
+}  // namespace
+
+awaitable<Result<ProductPage>> AliExpressClient::query_products(
+    ProductQuery query, CallOptions options
+) {
+    return call_parsed(
+        *this, kProductQuery, to_params(query), std::move(options), &parse_product_page
+    );
 }
 
 awaitable<Result<std::vector<PromotionLink>>> AliExpressClient::generate_links(
     LinkGenerate request, CallOptions options
 ) {
-    Params params = to_params(request);
-    auto result = co_await call(kLinkGenerate, std::move(params), std::move(options));
-    if (!result) {
-        co_return result.error();
-    }
-    co_return parse_promotion_links(*result);
+    return call_parsed(
+        *this, kLinkGenerate, to_params(request), std::move(options), &parse_promotion_links
+    );
 }
 
 awaitable<Result<ProductPage>> AliExpressClient::product_details(
     ProductDetail request, CallOptions options
 ) {
-    Params params = to_params(request);
-    auto result = co_await call(kProductDetailGet, std::move(params), std::move(options));
-    if (!result) {
-        co_return result.error();
-    }
-    co_return parse_product_detail(*result);
+    return call_parsed(
+        *this, kProductDetailGet, to_params(request), std::move(options), &parse_product_detail
+    );
 }
 
 awaitable<Result<std::vector<Category>>> AliExpressClient::categories(CallOptions options) {
-    Params params = to_params(CategoryGet{});
-    auto result = co_await call(kCategoryGet, std::move(params), std::move(options));
-    if (!result) {
-        co_return result.error();
-    }
-    co_return parse_categories(*result);
+    return call_parsed(
+        *this, kCategoryGet, to_params(CategoryGet{}), std::move(options), &parse_categories
+    );
 }
 
 }  // namespace scout::upstream
