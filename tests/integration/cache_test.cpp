@@ -45,13 +45,26 @@ HttpResponse search(const ScoutProcess& scout, const std::string& target) {
     return response.value_or(HttpResponse{});
 }
 
+// Redis connects in the background after start-up, one connection per worker: wait until
+// several requests in a row (spread over the workers) report L2 "ok".
+bool wait_l2_ready(const ScoutProcess& scout) {
+    int in_a_row = 0;
+    return eventually(seconds(10), [&] {
+        const auto probe = http_get(scout.port(), "/search?q=probe&page_size=1");
+        in_a_row = probe && probe->header("x-cache-l2") == "ok" ? in_a_row + 1 : 0;
+        return in_a_row >= 8;
+    });
+}
+
 TEST(TieredCache, RestartedInstanceServesFromRedisWithoutCallingTheUpstream) {
     SimProcess sim;
     RedisServer redis;
-    const long before = sim.calls(kProductQuery);
     json first;
+    long before = 0;
     {
         ScoutProcess scout(with_redis(sim, redis));
+        ASSERT_TRUE(wait_l2_ready(scout));
+        before = sim.calls(kProductQuery);
         const HttpResponse miss = search(scout, "/search?q=usb+cable&page_size=10&sort=orders");
         ASSERT_EQ(miss.status, 200) << miss.body;
         EXPECT_EQ(miss.header("x-cache"), "MISS");
@@ -62,21 +75,18 @@ TEST(TieredCache, RestartedInstanceServesFromRedisWithoutCallingTheUpstream) {
         EXPECT_EQ(hit.header("x-cache"), "HIT");
     }
     EXPECT_EQ(sim.calls(kProductQuery), before + 1);
-    // The L2 write happens in the background: give it a moment before the restart reads it.
+    // The L2 writes happen in the background: wait for both pages (probe and query).
     ASSERT_TRUE(eventually(seconds(5), [&] {
-        const auto keys = redis.command({"DBSIZE"});
-        return keys && keys->integer > 0;
+        const auto keys = redis.command({"KEYS", "scout:v1:search:*"});
+        return keys && keys->elements.size() >= 2;
     }));
     ScoutProcess restarted(with_redis(sim, redis));  // empty L1
-    ASSERT_TRUE(eventually(seconds(5), [&] {
-        return search(restarted, "/health").status == 200 &&
-               search(restarted, "/search?q=usb+cable&page_size=10&sort=orders")
-                       .header("x-cache-l2") == "ok";
-    }));
+    ASSERT_TRUE(wait_l2_ready(restarted));
+    before = sim.calls(kProductQuery);
     const HttpResponse from_l2 = search(restarted, "/search?q=usb+cable&page_size=10&sort=orders");
     EXPECT_EQ(from_l2.header("x-cache"), "HIT");
     EXPECT_EQ(json::parse(from_l2.body), first);
-    EXPECT_EQ(sim.calls(kProductQuery), before + 1) << "served from Redis, no upstream call";
+    EXPECT_EQ(sim.calls(kProductQuery), before) << "served from Redis, no upstream call";
 }
 
 TEST(TieredCache, RedisDyingMidStreamFailsNoRequestAndReconnectsWhenBack) {
@@ -133,6 +143,7 @@ TEST(TieredCache, FrozenRedisCostsAtMostTheCommandTimeout) {
     SimProcess sim;
     RedisServer redis;
     ScoutProcess scout(with_redis(sim, redis, {{"redis.command_timeout_ms", "50"}}));
+    ASSERT_TRUE(wait_l2_ready(scout));
     // Baseline: cold searches (L1 miss, L2 miss, upstream call) with a healthy Redis.
     auto timed = [&](const std::string& q) {
         const auto started = std::chrono::steady_clock::now();
@@ -164,6 +175,8 @@ TEST(TieredCache, TwoInstancesSharingRedisFetchAMissOnce) {
     RedisServer redis;
     ScoutProcess a(with_redis(sim, redis));
     ScoutProcess b(with_redis(sim, redis));
+    ASSERT_TRUE(wait_l2_ready(a));
+    ASSERT_TRUE(wait_l2_ready(b));
     const long before = sim.calls(kProductQuery);
     HttpResponse from_a;
     HttpResponse from_b;
