@@ -11,6 +11,7 @@ packages=(
   libhiredis-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server wrk curl procps python3 util-linux
+  nginx
 )
 
 missing=()
@@ -29,6 +30,14 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update
+# Package scripts must not start system services (nginx on :80, redis on :6379): the
+# benchmarks and tests start their own on free loopback ports. policy-rc.d exit 101 = "denied".
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  made_policy=1
+fi
+trap 'if [ "$made_policy" = 1 ]; then $SUDO rm -f "$policy"; fi' EXIT
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
-# The Debian redis-server package starts a system instance on 6379; Scout's tests start
-# their own on free ports and never rely on it.

@@ -5,8 +5,13 @@
 #include <boost/beast/http/field.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
 
 namespace scout::app {
 namespace {
@@ -34,6 +39,33 @@ std::string gzip_etag(std::string_view etag) {
         return std::string(etag.substr(0, etag.size() - 1)) + "-gz\"";
     }
     return std::string(etag) + "-gz";
+}
+
+// The same into `buffer` when it fits, else into `fallback`.
+std::string_view gzip_etag(std::string_view etag, std::span<char> buffer, std::string& fallback) {
+    if (etag.size() + 3 > buffer.size()) {
+        fallback = gzip_etag(etag);
+        return fallback;
+    }
+    const bool quoted = etag.size() >= 2 && etag.back() == '"';
+    const std::string_view stem = quoted ? etag.substr(0, etag.size() - 1) : etag;
+    const std::string_view suffix = quoted ? "-gz\"" : "-gz";
+    std::copy(stem.begin(), stem.end(), buffer.begin());
+    std::copy(
+        suffix.begin(), suffix.end(), buffer.begin() + static_cast<std::ptrdiff_t>(stem.size())
+    );
+    return {buffer.data(), stem.size() + suffix.size()};
+}
+
+// "public, max-age=<seconds>" formatted into `buffer`.
+std::string_view max_age(std::int64_t seconds, std::span<char, 48> buffer) {
+    constexpr std::string_view kPrefix = "public, max-age=";
+    std::copy(kPrefix.begin(), kPrefix.end(), buffer.begin());
+    char* const digits = buffer.data() + kPrefix.size();
+    // 16 + at most 20 characters: always fits.
+    const std::to_chars_result written =
+        std::to_chars(digits, buffer.data() + buffer.size(), seconds);
+    return {buffer.data(), static_cast<std::size_t>(written.ptr - buffer.data())};
 }
 
 }  // namespace
@@ -116,7 +148,49 @@ http::Response upstream_error_response(
     return response;
 }
 
+const std::string* HotKeys::find(std::string_view query) const {
+    const auto it = keys_.find(query);
+    return it == keys_.end() ? nullptr : &it->second;
+}
+
+void HotKeys::remember(std::string_view query, const std::string& key) {
+    if (query.size() > kMaxQueryBytes || capacity_ == 0) {
+        return;
+    }
+    if (keys_.size() >= capacity_) {
+        keys_.clear();
+    }
+    keys_.try_emplace(std::string(query), key);
+}
+
 awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) const {
+    // The cache-hit fast path is plain function calls; the full search lives in another
+    // coroutine so that this frame stays small (a frame over ~1 KB is a malloc per request,
+    // which also makes glibc consolidate its fast bins every time).
+    if (std::optional<http::Response> hit = answer_from_cache(ctx)) {
+        co_return std::move(*hit);
+    }
+    co_return co_await search(ctx);
+}
+
+std::optional<http::Response> SearchHandler::answer_from_cache(const http::RequestContext& ctx
+) const {
+    // A URL seen before whose page is fresh in L1: no parsing, no key, no suspension.
+    if (input_ != Input::kQueryString) {
+        return std::nullopt;
+    }
+    const std::string* key = hot_keys_->find(ctx.query);
+    if (key == nullptr) {
+        return std::nullopt;
+    }
+    std::optional<search::SearchResult> hit = service_->search_cached(*key);
+    if (!hit) {
+        return std::nullopt;
+    }
+    return respond(ctx, *hit);
+}
+
+awaitable<http::Response> SearchHandler::search(http::RequestContext& ctx) const {
     auto parsed = input_ == Input::kQueryString
                       ? search::parse_query_string(ctx.query, defaults_)
                       : search::parse_json_body(ctx.request.body(), defaults_);
@@ -133,8 +207,17 @@ awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) c
     search::SearchRequest request = std::move(*parsed);
     search::SearchResult result =
         co_await service_->search(std::move(request), std::move(request_id));
+    if (input_ == Input::kQueryString && result.response) {
+        hot_keys_->remember(ctx.query, result.key);
+    }
+    co_return respond(ctx, result);
+}
+
+http::Response SearchHandler::respond(
+    const http::RequestContext& ctx, const search::SearchResult& result
+) const {
     if (result.bad_request) {
-        co_return http::error_response(
+        return http::error_response(
             http::Status::bad_request,
             "invalid_parameter",
             result.bad_request->message,
@@ -143,23 +226,30 @@ awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) c
         );
     }
     if (!result.response) {
-        co_return upstream_error_response(*result.upstream, ctx);
+        return upstream_error_response(*result.upstream, ctx);
     }
 
+    // Runs on every cache hit: the validators and Cache-Control are formatted on the stack and
+    // the fields inserted (the response is new, nothing to replace).
     const cache::CachedResponse& cached = *result.response;
     const bool gzip = cached.gzip_body && accepts_gzip(ctx.request[field::field::accept_encoding]);
-    const std::string etag = gzip ? gzip_etag(cached.etag) : cached.etag;
+    std::array<char, 128> etag_buffer{};
+    std::string gzip_etag_fallback;  // only for an ETag too long for the buffer
+    std::string_view etag = cached.etag;
+    if (gzip) {
+        etag = gzip_etag(cached.etag, etag_buffer, gzip_etag_fallback);
+    }
     const std::string_view x_cache = result.cache == search::SearchResult::CacheState::kHit ? "HIT"
                                      : result.cache == search::SearchResult::CacheState::kStale
                                          ? "STALE"
                                          : "MISS";
-    std::string cache_control = "no-cache";
+    std::array<char, 48> cache_control_buffer{};
+    std::string_view cache_control = "no-cache";
     if (result.cache != search::SearchResult::CacheState::kStale) {
         const auto left = std::chrono::duration_cast<std::chrono::seconds>(
             cached.expires_at - std::chrono::system_clock::now()
         );
-        cache_control =
-            "public, max-age=" + std::to_string(std::max<std::int64_t>(0, left.count()));
+        cache_control = max_age(std::max<std::int64_t>(0, left.count()), cache_control_buffer);
     }
 
     http::Response response{http::Status::ok, ctx.request.version()};
@@ -168,21 +258,21 @@ awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) c
                                    etag_matches(if_none_match, gzip_etag(cached.etag)))) {
         response.result(http::Status::not_modified);
     } else {
-        response.set(field::field::content_type, cached.content_type);
+        response.insert(field::field::content_type, cached.content_type);
         if (gzip) {
-            response.set(field::field::content_encoding, "gzip");
+            response.insert(field::field::content_encoding, "gzip");
             response.body() = cached.gzip_body;
         } else {
             response.body() = cached.body;
         }
     }
-    response.set(field::field::etag, etag);
-    response.set(field::field::vary, "Accept-Encoding");
-    response.set(field::field::cache_control, cache_control);
-    response.set("X-Cache", x_cache);
+    response.insert(field::field::etag, etag);
+    response.insert(field::field::vary, "Accept-Encoding");
+    response.insert(field::field::cache_control, cache_control);
+    response.insert("X-Cache", x_cache);
     // "unavailable": Redis is configured but down; this instance serves memory-only.
-    response.set("X-Cache-L2", result.l2);
-    co_return response;
+    response.insert("X-Cache-L2", result.l2);
+    return response;
 }
 
 }  // namespace scout::app

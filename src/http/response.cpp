@@ -25,6 +25,29 @@ std::string error_body(
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+void append_head(const Response& response, std::string& out) {
+    const unsigned version = response.version();
+    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    const unsigned status = response.result_int();
+    // Status codes are three digits (Beast rejects others when the status is set).
+    out += static_cast<char>('0' + status / 100 % 10);
+    out += static_cast<char>('0' + status / 10 % 10);
+    out += static_cast<char>('0' + status % 10);
+    out += ' ';
+    const auto reason = response.reason();
+    out.append(reason.data(), reason.size());
+    out += "\r\n";
+    for (const auto& field : response.base()) {
+        const auto name = field.name_string();
+        const auto value = field.value();
+        out.append(name.data(), name.size());
+        out += ": ";
+        out.append(value.data(), value.size());
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
+
 Response error_response(
     Status status,
     std::string_view code,

@@ -3,6 +3,7 @@
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -12,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <exception>
 #include <list>
 #include <optional>
@@ -156,8 +158,24 @@ private:
              {"client", client},
              {"request_id", request_id}}
         );
+        std::string head;
+        co_await write(stream, response, head);
+    }
+
+    // Writes `response`: its head (formatted into `head`, a buffer the connection reuses) and
+    // its body in one gather write, under the write timeout. Beast's serializer is not used on
+    // this path: its buffer-sequence iteration cost more than the 15 KB copy of a cache hit.
+    awaitable<boost::system::error_code> write(
+        beast::tcp_stream& stream, const Response& response, std::string& head
+    ) {
+        head.clear();
+        append_head(response, head);
+        const std::string_view body = response.body().view();
+        const std::array<asio::const_buffer, 2> buffers{
+            asio::buffer(head), asio::buffer(body.data(), body.size())};
         stream.expires_after(server_.options_.write_timeout);
-        co_await bhttp::async_write(stream, response, nothrow);
+        auto [ec, written] = co_await asio::async_write(stream, buffers, nothrow);
+        co_return ec;
     }
 
     // 413: a declared Content-Length over the limit (Beast checks it while reading the
@@ -180,6 +198,7 @@ private:
         }
         beast::tcp_stream stream(std::move(socket));
         beast::flat_buffer buffer;
+        std::string head;  // response head, reused for every response on this connection
         const auto self = connections_.insert(connections_.end(), Connection{&stream});
         server_.open_connections_.fetch_add(1, std::memory_order_relaxed);
         struct Cleanup {
@@ -292,8 +311,7 @@ private:
                 response.body().clear();
                 response.content_length(length);
             }
-            stream.expires_after(options.write_timeout);
-            auto [write_ec, written] = co_await bhttp::async_write(stream, response, nothrow);
+            const boost::system::error_code write_ec = co_await write(stream, response, head);
             if (write_ec || !keep_alive) {
                 break;
             }

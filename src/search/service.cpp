@@ -45,12 +45,31 @@ SearchService::SearchService(
 )
     : source_(source), shared_(shared), options_(std::move(options)) {}
 
+std::optional<SearchResult> SearchService::search_cached(std::string_view key) {
+    cache::Lookup hit = shared_.cache.probe_l1("search", key);
+    if (!hit) {
+        return std::nullopt;
+    }
+    count(shared_.stats.searches_total);
+    count(shared_.stats.cache_hits_total);
+    SearchResult result;
+    result.l2 = l2_state();
+    result.response = std::move(hit.value);
+    result.cache = SearchResult::CacheState::kHit;
+    return result;
+}
+
+std::string_view SearchService::l2_state() const {
+    if (shared_.redis_store == nullptr) {
+        return "disabled";
+    }
+    return shared_.redis_store->available() ? "ok" : "unavailable";
+}
+
 awaitable<SearchResult> SearchService::search(SearchRequest request, std::string request_id) {
     count(shared_.stats.searches_total);
     SearchResult result;
-    if (shared_.redis_store != nullptr) {
-        result.l2 = shared_.redis_store->available() ? "ok" : "unavailable";
-    }
+    result.l2 = l2_state();
     const auto identity = query_identity(request);
 
     Position position;
@@ -85,6 +104,7 @@ awaitable<SearchResult> SearchService::search(SearchRequest request, std::string
     }
     key_params.emplace_back("seen", seen);
     std::string key = cache::make_key("search", key_params);
+    result.key = key;
 
     // Arguments of co_await'ed calls are named objects, never prvalues: GCC 12 mishandles
     // (destroys twice) coroutine arguments initialised from temporaries.

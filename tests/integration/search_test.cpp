@@ -98,6 +98,52 @@ TEST(Search, ReturnsCleanProductsWithCacheHeadersAndHitsTheCacheForTheSameQuery)
     EXPECT_EQ(sim.calls(kProductQuery), calls);
 }
 
+// A URL seen before takes the worker's fast path (its cache key is remembered): it must answer
+// exactly what the full path answers, and stop as soon as the page expires.
+TEST(Search, RepeatedUrlIsAnsweredLikeTheFirstHitAndExpiresOnTime) {
+    SimProcess sim;
+    ScoutProcess scout(with_sim(sim, {{"cache.ttl.search_s", "2"}}));
+    const std::string target = "/search?q=desk+lamp&page_size=12";
+    HttpResponse miss;
+    const json body = get_json(scout, target, &miss);
+    EXPECT_EQ(miss.header("x-cache"), "MISS");
+    const long calls = sim.calls(kProductQuery);
+
+    for (int i = 0; i < 3; ++i) {
+        HttpResponse hit;
+        EXPECT_EQ(get_json(scout, target, &hit), body);
+        EXPECT_EQ(hit.header("x-cache"), "HIT");
+        EXPECT_EQ(hit.header("etag"), miss.header("etag"));
+        EXPECT_EQ(hit.header("content-type"), "application/json");
+        EXPECT_EQ(hit.header("vary"), "Accept-Encoding");
+        EXPECT_EQ(hit.header("x-cache-l2"), "disabled");
+        EXPECT_TRUE(hit.header("cache-control").starts_with("public, max-age="));
+        EXPECT_EQ(hit.header("x-request-id").size(), 32U);
+    }
+    const auto gzipped = http_get(scout.port(), target, {{"Accept-Encoding", "gzip"}});
+    ASSERT_TRUE(gzipped);
+    EXPECT_EQ(gzipped->header("content-encoding"), "gzip");
+    EXPECT_EQ(gzipped->header("x-cache"), "HIT");
+    const auto not_modified =
+        http_get(scout.port(), target, {{"If-None-Match", gzipped->header("etag")}});
+    ASSERT_TRUE(not_modified);
+    EXPECT_EQ(not_modified->status, 304);
+    EXPECT_TRUE(not_modified->body.empty());
+    const auto head = http_request(scout.port(), "HEAD", target);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->status, 200);
+    EXPECT_TRUE(head->body.empty());
+    EXPECT_EQ(head->header("content-length"), std::to_string(miss.body.size()));
+    EXPECT_EQ(sim.calls(kProductQuery), calls);
+
+    // Past the 2 s TTL the remembered URL is a miss again: one new upstream call.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    HttpResponse expired;
+    get_json(scout, target, &expired);
+    EXPECT_EQ(expired.header("x-cache"), "MISS");
+    EXPECT_EQ(sim.calls(kProductQuery), calls + 1);
+}
+
 TEST(Search, EverySortOrderIsCorrect) {
     SimProcess sim;
     ScoutProcess scout(with_sim(sim));

@@ -129,12 +129,18 @@ public:
     }
 
     // The fresh entry under `key`, if any; marks it most recently used.
-    [[nodiscard]] std::optional<Hit<V>> get(std::string_view key) { return find(key, false); }
+    [[nodiscard]] std::optional<Hit<V>> get(std::string_view key) { return find(key, false, true); }
+
+    // Same as get(), but a miss is not counted: for a fast-path probe whose caller falls back
+    // to get() (which counts it) when nothing fresh is there.
+    [[nodiscard]] std::optional<Hit<V>> probe(std::string_view key) {
+        return find(key, false, false);
+    }
 
     // The fresh or stale entry under `key` (Hit::stale tells which); marks it most recently
     // used. For the path where the source of truth failed.
     [[nodiscard]] std::optional<Hit<V>> get_allow_stale(std::string_view key) {
-        return find(key, true);
+        return find(key, true, true);
     }
 
     // Removes the entry under `key`; returns whether there was one.
@@ -307,14 +313,16 @@ private:
         return true;
     }
 
-    std::optional<Hit<V>> find(std::string_view key, bool allow_stale) {
+    std::optional<Hit<V>> find(std::string_view key, bool allow_stale, bool count_miss) {
         Shard& shard = shard_for(key);
         const auto now = clock_.now();
         List graveyard;
         const std::lock_guard lock(shard.mutex);
         const auto found = shard.index.find(key);
         if (found == shard.index.end()) {
-            bump(shard.misses);
+            if (count_miss) {
+                bump(shard.misses);
+            }
             return std::nullopt;
         }
         const auto it = found->second;
@@ -332,7 +340,9 @@ private:
             shard.lru.splice(shard.lru.begin(), shard.lru, it);
             return Hit<V>{it->value, it->fetched_at, it->expires_at, true};
         }
-        bump(shard.misses);
+        if (count_miss) {
+            bump(shard.misses);
+        }
         return std::nullopt;
     }
 

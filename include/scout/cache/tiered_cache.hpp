@@ -42,8 +42,8 @@ struct TierStats {
     std::uint64_t skipped = 0;         // L2: not asked because no store / store unavailable
     std::uint64_t writes = 0;          // values stored
     std::uint64_t write_errors = 0;    // L2: failed writes
-    std::uint64_t latency_ns_sum = 0;  // reads: total time spent (Clock time)
-    std::uint64_t latency_count = 0;   // reads timed
+    std::uint64_t latency_ns_sum = 0;  // get/get_stale reads: total time spent (Clock time)
+    std::uint64_t latency_count = 0;   // reads timed (probe_l1 hits are not)
 };
 
 struct KindStats {
@@ -93,6 +93,11 @@ public:
     // A fresh value: L1, else L2 (a hit is copied into L1 with its remaining TTL), else a miss.
     // A stale L2 value is copied into L1 too (for get_stale) but reported as a miss.
     awaitable<Lookup> get(std::string kind, std::string key);
+
+    // A fresh value from L1 only, without suspending: the cache-hit fast path. A hit is
+    // counted; a miss is not (the caller falls back to get(), which counts it). Not timed:
+    // latency_* cover get() and get_stale() reads only.
+    [[nodiscard]] Lookup probe_l1(std::string_view kind, std::string_view key);
 
     // A fresh or stale value (Lookup::stale), L1 then L2: for when the upstream failed.
     awaitable<Lookup> get_stale(std::string kind, std::string key);

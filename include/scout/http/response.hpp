@@ -21,6 +21,11 @@ Response error_response(
     unsigned version = 11
 );
 
+// Appends the status line and header block of `response` (through the blank line) to `out`,
+// as Beast's serializer would write them: the head of a response whose body (always of known
+// length here) is written right after it, in the same gather write.
+void append_head(const Response& response, std::string& out);
+
 // Only the JSON text of an error body (for tests and non-Beast callers).
 std::string error_body(
     std::string_view code, std::string_view message, std::string_view request_id

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace scout::search {
 
@@ -84,6 +85,7 @@ struct SearchResult {
     std::string_view l2 = "disabled";       // "ok" | "unavailable" (memory-only now) | "disabled"
     std::optional<ParamError> bad_request;  // e.g. a tampered cursor
     std::optional<upstream::UpstreamError> upstream;  // the upstream failed, nothing stale
+    std::string key;  // the page's cache key (set once the request is valid)
 };
 
 class SearchService {
@@ -91,6 +93,11 @@ public:
     SearchService(upstream::ProductSource& source, SearchShared& shared, SearchOptions options);
 
     awaitable<SearchResult> search(SearchRequest request, std::string request_id);
+
+    // The cache-hit fast path: the fresh page under `key` (a SearchResult::key of an earlier
+    // search) if L1 holds it, counted as a search and a hit; otherwise nothing (not counted:
+    // the caller then runs search()). Never suspends.
+    [[nodiscard]] std::optional<SearchResult> search_cached(std::string_view key);
 
 private:
     struct Position {
@@ -117,6 +124,8 @@ private:
     awaitable<std::shared_ptr<const cache::CachedResponse>> wait_for_peer(
         std::string key, bool& locked
     );
+    // What SearchResult::l2 reports: "disabled", "ok" or "unavailable".
+    [[nodiscard]] std::string_view l2_state() const;
     // Fills affiliate_url where missing; returns "ok" | "partial" | "unavailable".
     awaitable<std::string> attach_links(std::vector<Product>& products, std::string request_id);
 

@@ -51,5 +51,41 @@ TEST(UpstreamErrorResponse, MapsClassesToStatusAndRetryAfter) {
     EXPECT_EQ(nlohmann::json::parse(bad_gateway.body().view())["error"]["request_id"], "rid");
 }
 
+TEST(HotKeys, RemembersTheKeyOfAnExactQueryString) {
+    HotKeys keys(8);
+    EXPECT_EQ(keys.find("q=usb"), nullptr);
+    keys.remember("q=usb", "scout:v1:search:aaa");
+    ASSERT_NE(keys.find("q=usb"), nullptr);
+    EXPECT_EQ(*keys.find("q=usb"), "scout:v1:search:aaa");
+    // Exact bytes only: another spelling is a separate entry (it may map to the same key).
+    EXPECT_EQ(keys.find("q=USB"), nullptr);
+    EXPECT_EQ(keys.find("q=usb&"), nullptr);
+    // Looking up through a view of a longer buffer (a request target) works.
+    const std::string target = "q=usb&page_size=20";
+    EXPECT_NE(keys.find(std::string_view(target).substr(0, 5)), nullptr);
+}
+
+TEST(HotKeys, StartsOverWhenFullAndSkipsLongQueries) {
+    HotKeys keys(3);
+    keys.remember("a", "1");
+    keys.remember("b", "2");
+    keys.remember("c", "3");
+    EXPECT_EQ(keys.size(), 3U);
+    keys.remember("d", "4");  // full: the table starts over with the new entry
+    EXPECT_EQ(keys.size(), 1U);
+    EXPECT_EQ(keys.find("a"), nullptr);
+    ASSERT_NE(keys.find("d"), nullptr);
+    EXPECT_EQ(*keys.find("d"), "4");
+
+    const std::string long_query(HotKeys::kMaxQueryBytes + 1, 'q');
+    keys.remember(long_query, "5");
+    EXPECT_EQ(keys.find(long_query), nullptr);
+    EXPECT_EQ(keys.size(), 1U);
+
+    HotKeys disabled(0);
+    disabled.remember("a", "1");
+    EXPECT_EQ(disabled.find("a"), nullptr);
+}
+
 }  // namespace
 }  // namespace scout::app

@@ -70,6 +70,26 @@ TEST(LruCache, CountsMissForAbsentKey) {
     EXPECT_EQ(cache.stats().misses, 2U);
 }
 
+TEST(LruCache, ProbeReturnsFreshEntriesAndCountsHitsButNotMisses) {
+    test::ManualClock clock;
+    LruOptions options = one_shard(4);
+    options.serve_stale = 60s;
+    Cache cache(options, clock);
+    EXPECT_FALSE(cache.probe("absent"));
+    ASSERT_TRUE(cache.put("k", text("v"), 1, 10s));
+    const auto hit = cache.probe("k");
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(*hit->value, "v");
+    EXPECT_FALSE(hit->stale);
+    clock.advance(10s);  // expired: stale entries are never probed
+    EXPECT_FALSE(cache.probe("k"));
+    const LruStats stats = cache.stats();
+    EXPECT_EQ(stats.hits, 1U);
+    EXPECT_EQ(stats.misses, 0U);
+    EXPECT_EQ(stats.stale_hits, 0U);
+    EXPECT_EQ(stats.entries, 1U);  // still inside the stale window: kept for get_allow_stale
+}
+
 TEST(LruCache, EntryExpiresExactlyAtItsTtl) {
     test::ManualClock clock;
     Cache cache(one_shard(10), clock);

@@ -95,6 +95,23 @@ TEST_F(TieredCacheTest, MissesEverywhereThenHitsL1AfterPut) {
     EXPECT_EQ(stats.l2.latency_count, 1U);
 }
 
+TEST_F(TieredCacheTest, ProbeL1ServesFreshL1ValuesWithoutAskingL2) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(cache.probe_l1("search", key_));
+    const auto stored = put(cache, key_, R"({"products":[3]})");
+    const Lookup hit = cache.probe_l1("search", key_);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit.source, Source::kL1);
+    EXPECT_EQ(hit.value, stored);
+    clock_.advance(61s);  // past the TTL: the fast path never serves stale values
+    EXPECT_FALSE(cache.probe_l1("search", key_));
+    EXPECT_EQ(store_.gets(), 0U);
+    const KindStats stats = cache.stats("search");
+    EXPECT_EQ(stats.l1.hits, 1U);
+    EXPECT_EQ(stats.l1.misses, 0U);         // the caller's fallback get() counts the miss
+    EXPECT_EQ(stats.l1.latency_count, 0U);  // probes are not timed
+}
+
 TEST_F(TieredCacheTest, L2HitFillsL1AndKeepsTheValuesAgeAndExpiry) {
     TieredCache writer(options(), &store_, clock_, wall_);
     const auto stored = put(writer, key_, R"({"products":[2]})");
