@@ -68,6 +68,7 @@ cache::RedisOptions redis_options(const config::RedisConfig& cfg) {
     options.key_prefix = cfg.key_prefix;
     options.reconnect_min = std::chrono::milliseconds(cfg.reconnect_min_ms);
     options.reconnect_max = std::chrono::milliseconds(cfg.reconnect_max_ms);
+    options.timeouts_before_reconnect = cfg.timeouts_before_reconnect;
     return options;
 }
 

@@ -375,6 +375,7 @@ struct RedisClient::Impl {
     bool started = false;
     bool stopping = false;
     std::string outage_logged;  // what the current outage was last logged as ("" = nothing)
+    int timeouts_in_a_row = 0;  // command timeouts since the last reply of any kind
     LogGate timeout_log{kLogInterval};
     LogGate error_log{kLogInterval};
 };
@@ -531,6 +532,9 @@ RedisUrl checked_url(const RedisOptions& options) {
         throw std::invalid_argument("redis: timeouts must be > 0 and reconnect_max >= reconnect_min"
         );
     }
+    if (options.timeouts_before_reconnect < 0) {
+        throw std::invalid_argument("redis: timeouts_before_reconnect must be >= 0");
+    }
     return std::move(*url);
 }
 
@@ -619,7 +623,21 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
                  {"suppressed", *suppressed}}
             );
         }
+        // A Redis that hangs with its connection open would cost every later command the
+        // whole timeout: after a few in a row, drop the connection. Calls then fail at once
+        // (memory-only) until the reconnect loop's handshake gets an answer again.
+        const int limit = self->options.timeouts_before_reconnect;
+        if (limit > 0 && ++self->timeouts_in_a_row >= limit && self->connection.is_open()) {
+            self->timeouts_in_a_row = 0;
+            self->connection.close(
+                std::to_string(limit) + " commands in a row got no reply within " +
+                std::to_string(self->options.command_timeout.count()) + " ms"
+            );
+        }
         co_return ec;
+    }
+    if (!ec) {
+        self->timeouts_in_a_row = 0;  // Redis answered (even an error reply is an answer)
     }
     if (ec) {
         if (ec != asio::error::operation_aborted) {

@@ -405,7 +405,10 @@ void RedisConnection::notify_closed() {
     complete_later(io_.get_executor(), std::move(waiter));
 }
 
-void RedisConnection::close() {
+void RedisConnection::close(std::string why) {
+    if (!why.empty()) {
+        last_error_ = std::move(why);
+    }
     resolver_.cancel();
     if (const std::shared_ptr<ConnectOp> op = std::move(connect_op_)) {
         connect_op_.reset();

@@ -91,8 +91,9 @@ public:
 
     // Frees the hiredis context (if any) at once: pending commands complete with kUnavailable,
     // a pending connect with operation_aborted, the closed waiter fires. Must not be called from
-    // inside a hiredis callback (only this layer runs those, and it never does).
-    void close();
+    // inside a hiredis callback (only this layer runs those, and it never does). A non-empty
+    // `why` becomes last_error().
+    void close(std::string why = {});
 
     // Connected (the connect operation succeeded) and not lost or closed since.
     [[nodiscard]] bool is_open() const { return context_ != nullptr && connected_; }

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace scout::test {
 namespace {
@@ -168,6 +170,39 @@ TEST(TieredCache, FrozenRedisCostsAtMostTheCommandTimeout) {
     EXPECT_LT(frozen.count(), baseline.count() + 50 + 150)
         << "baseline " << baseline.count() << " ms";
     EXPECT_GE(frozen.count(), 40) << "the L2 read waited for its timeout";
+}
+
+// A Redis that hangs with its connection open: after redis.timeouts_before_reconnect timeouts
+// in a row the worker drops the connection, later searches skip L2 (memory-only, said in
+// X-Cache-L2) instead of each waiting for the timeout, and the connection comes back by
+// itself once Redis answers.
+TEST(TieredCache, HangingRedisIsDroppedAndSearchesGoMemoryOnlyUntilItAnswers) {
+    SimProcess sim;
+    RedisServer redis;
+    ScoutProcess scout(
+        with_redis(sim, redis, {{"server.threads", "1"}, {"redis.timeouts_before_reconnect", "2"}})
+    );
+    ASSERT_TRUE(wait_l2_ready(scout));
+    std::thread sleeper([&] { (void)redis.command({"DEBUG", "SLEEP", "3"}, seconds(6)); });
+    std::this_thread::sleep_for(milliseconds(100));
+    int n = 0;
+    std::vector<std::string> states;
+    const bool memory_only = eventually(seconds(2), [&] {
+        const HttpResponse cold =
+            search(scout, "/search?q=usb&page_size=" + std::to_string(++n % 50 + 1));
+        EXPECT_EQ(cold.status, 200) << cold.body;  // no request fails meanwhile
+        states.push_back(cold.header("x-cache-l2"));
+        return states.back() == "unavailable";
+    });
+    sleeper.join();
+    EXPECT_TRUE(memory_only) << "still waiting on Redis after " << n << " searches";
+    // Two timeouts in a row (reads and background writes both count) drop the connection:
+    // within the first few searches, not after every search waited for its timeout.
+    EXPECT_LE(states.size(), 4U);
+    const bool back = eventually(seconds(5), [&] {
+        return search(scout, "/search?q=usb&page_size=3").header("x-cache-l2") == "ok";
+    });
+    EXPECT_TRUE(back) << "the connection came back once Redis answered";
 }
 
 TEST(TieredCache, TwoInstancesSharingRedisFetchAMissOnce) {

@@ -397,6 +397,50 @@ TEST_F(RedisClientTest, StalledServerTimesOutAtTheCommandTimeoutThenRecovers) {
     EXPECT_EQ(client.stats().disconnects_total, 0U);
 }
 
+TEST_F(RedisClientTest, RepeatedTimeoutsDropTheConnectionUntilRedisAnswersAgain) {
+    RedisServer server;
+    RedisOptions options = options_for(server.url());
+    options.command_timeout = milliseconds(50);
+    options.timeouts_before_reconnect = 3;
+    RedisClient client(io_, options);
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client));
+    ASSERT_FALSE(set(io_, client, "k", "v"));
+
+    std::thread sleeper([&] { (void)server.command({"DEBUG", "SLEEP", "2"}, seconds(5)); });
+    const bool sleeping = eventually(seconds(2), [&] {
+        return !server.command({"PING"}, milliseconds(30)).has_value();
+    });
+    for (int i = 1; i <= 3; ++i) {
+        const auto slow = timed_get(io_, client, "k");
+        ASSERT_FALSE(slow.value.has_value());
+        EXPECT_EQ(slow.value.error(), cache_errc::kTimeout) << "timeout " << i;
+        EXPECT_GE(slow.elapsed, milliseconds(45));
+        if (i < 3) {
+            EXPECT_TRUE(client.available()) << "below the limit the connection stays";
+        }
+    }
+    // The third timeout in a row dropped the connection: calls fail at once, memory-only,
+    // and the reconnect handshake keeps failing while Redis sleeps.
+    const bool dropped = run_until(io_, milliseconds(500), [&] { return !client.available(); });
+    const auto refused = timed_get(io_, client, "k");
+    sleeper.join();
+    EXPECT_TRUE(sleeping);
+    EXPECT_TRUE(dropped);
+    ASSERT_FALSE(refused.value.has_value());
+    EXPECT_EQ(refused.value.error(), cache_errc::kUnavailable);
+    EXPECT_LT(refused.elapsed, milliseconds(20));
+    EXPECT_EQ(client.stats().timeouts_total, 3U);
+
+    // Redis answers again: the connection comes back by itself and serves the data.
+    ASSERT_TRUE(wait_available(io_, client, seconds(5)));
+    const auto got = run_co(io_, client.get("k"));
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->value_or(""), "v");
+    EXPECT_EQ(client.stats().disconnects_total, 1U);
+    EXPECT_GE(client.stats().connects_total, 2U);
+}
+
 TEST_F(RedisClientTest, StartsWithRedisDownAndConnectsWhenItComesUp) {
     LogCapture logs;
     const int port = free_port();

@@ -51,6 +51,9 @@ struct RedisOptions {
     std::string key_prefix = "scout:";               // in front of every key of get/set/del
     std::chrono::milliseconds reconnect_min{100};    // first reconnect delay...
     std::chrono::milliseconds reconnect_max{2000};   // ...doubling up to this cap
+    // Consecutive command timeouts after which the connection is dropped and re-established
+    // (a Redis that hangs with its TCP connection open); 0 = never.
+    int timeouts_before_reconnect = 3;
 };
 
 // Delay before reconnect attempt `attempt` (0 = the first after a failure or a loss):

@@ -63,8 +63,10 @@ struct RedisConfig {
     int command_timeout_ms = 50;                   // deadline of one command (reply or kTimeout)
     int connect_timeout_ms = 200;                  // deadline of connect + AUTH/SELECT handshake
     std::string key_prefix = "scout:";             // put in front of every key Scout writes
-    int reconnect_min_ms = 100;    // first reconnect delay; doubles per failed attempt...
-    int reconnect_max_ms = 2'000;  // ...up to this cap (each delay jittered to 50-100%)
+    int reconnect_min_ms = 100;         // first reconnect delay; doubles per failed attempt...
+    int reconnect_max_ms = 2'000;       // ...up to this cap (each delay jittered to 50-100%)
+    int timeouts_before_reconnect = 3;  // consecutive command timeouts that drop the
+                                        // connection (0 = never)
 };
 
 struct AdminConfig {

@@ -35,6 +35,15 @@ TEST(RedisClient, RejectsAnInvalidUrlOrTimeoutsAtConstruction) {
     EXPECT_THROW(RedisClient(io, inverted), std::invalid_argument);
 }
 
+TEST(RedisClient, RejectsANegativeTimeoutLimit) {
+    asio::io_context io;
+    RedisOptions limit = options();
+    limit.timeouts_before_reconnect = -1;
+    EXPECT_THROW((RedisClient{io, limit}), std::invalid_argument);
+    limit.timeouts_before_reconnect = 0;  // 0 = never drop the connection for timeouts
+    EXPECT_NO_THROW((RedisClient{io, limit}));
+}
+
 TEST(RedisClient, InvalidUrlMessageDoesNotLeakThePassword) {
     asio::io_context io;
     try {

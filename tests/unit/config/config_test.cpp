@@ -391,6 +391,8 @@ std::vector<BadValue> bad_values() {
         {"redis.connect_timeout_ms", "60001"},
         {"redis.reconnect_min_ms", "0"},
         {"redis.reconnect_min_ms", "60001"},
+        {"redis.timeouts_before_reconnect", "-1"},
+        {"redis.timeouts_before_reconnect", "1001"},
         {"redis.reconnect_max_ms", "0"},
         {"redis.reconnect_max_ms", "600001"},
         {"cache.memory.max_entries", "0"},

@@ -101,6 +101,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"redis.key_prefix", "p:"},
         {"redis.reconnect_min_ms", "101"},
         {"redis.reconnect_max_ms", "2001"},
+        {"redis.timeouts_before_reconnect", "7"},
         {"admin.token", "admin"},
         {"log.level", "warn"},
         {"log.format", "text"},
@@ -167,6 +168,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.redis.key_prefix, "p:");
     EXPECT_EQ(c.redis.reconnect_min_ms, 101);
     EXPECT_EQ(c.redis.reconnect_max_ms, 2001);
+    EXPECT_EQ(c.redis.timeouts_before_reconnect, 7);
     EXPECT_EQ(c.admin.token, "admin");
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
