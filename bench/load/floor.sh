@@ -7,6 +7,8 @@
 # Prints a Markdown table; --write records it in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=bench/load/lib.sh
+source bench/load/lib.sh
 
 DURATION="${DURATION:-5s}"
 ROUNDS="${ROUNDS:-5}"
@@ -27,7 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # $1 = copy|sendfile, $2 = body bytes; prints "requests/s cpu_us_per_request".
 measure() {
@@ -59,7 +60,6 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: $(tail -qn1 "$work/results/small" "$work/results/copy" "$work/results/sendfile" | cut -d' ' -f1 | paste -sd' ')" >&2
 done
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { cut -d' ' -f"$2" < "$work/results/$1" | median; }
 ratio() { paste -d' ' "$work/results/$1" "$work/results/small" | awk '{printf "%.4f\n", $1 / $3}' | median | awk '{printf "%.2f", $1}'; }
 
@@ -76,13 +76,5 @@ TABLE
 echo "$table"
 
 if [ "$WRITE" = 1 ]; then
-  python3 - "$table" <<'PY'
-import sys, re
-table = sys.argv[1]
-path = "docs/performance.md"
-text = open(path).read()
-begin, end = "<!-- floor:begin -->", "<!-- floor:end -->"
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: begin + "\n" + table + "\n" + end, text, flags=re.S)
-open(path, "w").write(text)
-PY
+  write_section floor "$table"
 fi

@@ -13,6 +13,8 @@
 # Every request goes to 127.0.0.1 and each run is bounded (-d).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=bench/load/lib.sh
+source bench/load/lib.sh
 
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -38,7 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() {  # $1 = URL; up to 10 s
   for _ in $(seq 1 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
   echo "no answer from $1" >&2
@@ -164,7 +165,6 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round (health search gzip nginx nginx_gzip): $(tail -1 "$work/ratios")" >&2
 done
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 col() { cut -d' ' -f"$2" < "$work/results/$1" | median; }
 ratio() {  # median over rounds of column $1 / column $2 of the ratios file
   awk -v a="$1" -v b="$2" '{printf "%.4f\n", $a / $b}' "$work/ratios" | median | awk '{printf "%.2f", $1}'
@@ -190,13 +190,5 @@ TABLE
 echo "$table"
 
 if [ "$WRITE" = 1 ]; then
-  python3 - "$table" <<'PY'
-import sys, re
-table = sys.argv[1]
-path = "docs/performance.md"
-text = open(path).read()
-begin, end = "<!-- load:begin -->", "<!-- load:end -->"
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: begin + "\n" + table + "\n" + end, text, flags=re.S)
-open(path, "w").write(text)
-PY
+  write_section load "$table"
 fi
