@@ -37,6 +37,11 @@ measure() {
   taskset -c 0 "$SERVER" "$port" "$1" "$2" > "$work/server.out" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 50); do grep -q listening "$work/server.out" && break; sleep 0.1; done
+  if ! grep -q listening "$work/server.out"; then
+    echo "floor_server did not start:" >&2
+    cat "$work/server.out" >&2
+    exit 1
+  fi
   before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
   taskset -c 1 wrk -t1 -c64 -d"$DURATION" "http://127.0.0.1:$port/" > "$work/wrk.txt"
   after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")

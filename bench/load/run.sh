@@ -52,6 +52,11 @@ NGINX_PORT=$(free_port)
 sim_pid=$!
 for _ in $(seq 1 100); do grep -q "listening" "$work/sim.out" && break; sleep 0.1; done
 SIM_PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/sim.out")
+if [ -z "$SIM_PORT" ]; then
+  echo "scout-sim did not start:" >&2
+  cat "$work/sim.out" >&2
+  exit 1
+fi
 
 mkdir -p "$work/config"
 echo '{}' > "$work/config/default.json"
@@ -69,7 +74,8 @@ wait_http "127.0.0.1:$SCOUT_PORT/health"
 # body (Accept-Encoding cleared) and gzips on every hit when the client accepts it (level 1,
 # nginx's default). No access log (Scout runs with log.level=warn: no access lines either).
 mkdir -p "$work/nginx/cache" "$work/nginx/tmp"
-# Run as root, nginx's workers drop to "nobody": let them use the cache and temp directories.
+# Run as root, nginx's workers drop to "nobody": let them use the cache and temp directories
+# (a throw-away directory of this run, removed on exit).
 chmod 755 "$work"
 chmod 777 "$work/nginx" "$work/nginx/cache" "$work/nginx/tmp"
 cat > "$work/nginx/nginx.conf" <<NGINX
@@ -124,7 +130,8 @@ if ! cmp -s "$work/body.json" "$work/nginx-body.json"; then
   echo "nginx does not serve the bytes Scout serves" >&2
   exit 1
 fi
-if ! curl -fsI -H 'Accept-Encoding: gzip' "127.0.0.1:$NGINX_PORT$SEARCH" | grep -qi '^content-encoding: gzip'; then
+nginx_gzip_head=$(curl -fsI -H 'Accept-Encoding: gzip' "127.0.0.1:$NGINX_PORT$SEARCH")
+if ! grep -qi '^content-encoding: gzip' <<< "$nginx_gzip_head"; then
   echo "nginx does not gzip the cached search" >&2
   exit 1
 fi
@@ -148,7 +155,8 @@ run_wrk() {
   awk -v r="$rps" -v n="$requests" -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "%s %.1f\n", r, t / hz * 1e6 / n}'
 }
-worker_pid() { pgrep -P "$nginx_pid" | head -1; }
+# nginx's worker (the master also has a cache manager and a cache loader child).
+worker_pid() { pgrep -P "$nginx_pid" -f 'nginx: worker process' | head -1; }
 
 cases=(health search gzip nginx nginx_gzip)
 mkdir -p "$work/results"

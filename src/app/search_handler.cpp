@@ -154,7 +154,7 @@ const std::string* HotKeys::find(std::string_view query) const {
 }
 
 void HotKeys::remember(std::string_view query, const std::string& key) {
-    if (query.size() > kMaxQueryBytes || capacity_ == 0) {
+    if (query.size() > kMaxQueryBytes || capacity_ == 0 || keys_.contains(query)) {
         return;
     }
     if (keys_.size() >= capacity_) {

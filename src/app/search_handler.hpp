@@ -61,7 +61,7 @@ public:
         : service_(std::move(service)),
           defaults_(std::move(defaults)),
           input_(input),
-          hot_keys_(std::make_shared<HotKeys>(kHotKeys)) {}
+          hot_keys_(input == Input::kQueryString ? std::make_shared<HotKeys>(kHotKeys) : nullptr) {}
 
     awaitable<http::Response> operator()(http::RequestContext& ctx) const;
 
@@ -83,7 +83,8 @@ private:
     std::shared_ptr<search::SearchService> service_;
     search::RequestDefaults defaults_;
     Input input_;
-    std::shared_ptr<HotKeys> hot_keys_;  // shared by the copies of this handler (one worker)
+    // GET only (a POST body is not memoised); shared by the copies of this handler (one worker).
+    std::shared_ptr<HotKeys> hot_keys_;
 };
 
 // The client-facing answer to a failed upstream call: 503 (+ Retry-After) while the breaker

@@ -375,7 +375,11 @@ struct RedisClient::Impl {
     bool started = false;
     bool stopping = false;
     std::string outage_logged;  // what the current outage was last logged as ("" = nothing)
-    int timeouts_in_a_row = 0;  // command timeouts since the last reply of any kind
+    int timeouts_in_a_row = 0;  // command timeouts since the last reply in time
+    // The last connection was dropped for timeouts and no command has been answered in time
+    // since: reconnect delays keep growing instead of starting over (no flapping against a
+    // Redis that accepts connections but cannot keep up).
+    bool dropped_for_timeouts = false;
     LogGate timeout_log{kLogInterval};
     LogGate error_log{kLogInterval};
 };
@@ -478,7 +482,10 @@ awaitable<void> RedisClient::Impl::supervise(std::shared_ptr<Impl> self) {
             break;
         }
         if (!ec) {
-            attempt = 0;
+            if (!self->dropped_for_timeouts) {
+                attempt = 0;
+            }
+            self->timeouts_in_a_row = 0;
             self->outage_logged.clear();
             self->counters->connects_total.fetch_add(1, std::memory_order_relaxed);
             self->set_up(true);
@@ -624,20 +631,29 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
             );
         }
         // A Redis that hangs with its connection open would cost every later command the
-        // whole timeout: after a few in a row, drop the connection. Calls then fail at once
-        // (memory-only) until the reconnect loop's handshake gets an answer again.
+        // whole timeout: after `limit` timeouts in a row, and only if Redis has sent nothing
+        // at all (not even a late reply) for `limit` timeouts' worth of time, drop the
+        // connection. Calls then fail at once (memory-only) until the reconnect loop's
+        // handshake gets an answer again. A slow but alive Redis keeps its connection.
         const int limit = self->options.timeouts_before_reconnect;
         if (limit > 0 && ++self->timeouts_in_a_row >= limit && self->connection.is_open()) {
-            self->timeouts_in_a_row = 0;
-            self->connection.close(
-                std::to_string(limit) + " commands in a row got no reply within " +
-                std::to_string(self->options.command_timeout.count()) + " ms"
-            );
+            const auto silent = std::chrono::steady_clock::now() - self->connection.last_heard();
+            if (silent >= self->options.command_timeout * limit) {
+                self->timeouts_in_a_row = 0;
+                self->dropped_for_timeouts = true;
+                self->connection.close(
+                    "no reply for " +
+                    std::to_string(std::chrono::duration_cast<milliseconds>(silent).count()) +
+                    " ms (" + std::to_string(limit) + " commands timed out in a row)"
+                );
+            }
         }
         co_return ec;
     }
     if (!ec) {
-        self->timeouts_in_a_row = 0;  // Redis answered (even an error reply is an answer)
+        // Redis answered in time (an error reply is an answer too).
+        self->timeouts_in_a_row = 0;
+        self->dropped_for_timeouts = false;
     }
     if (ec) {
         if (ec != asio::error::operation_aborted) {

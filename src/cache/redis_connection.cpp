@@ -278,6 +278,7 @@ void RedisConnection::on_connect(const redisAsyncContext* context, int status) {
     self.connect_op_.reset();
     if (status == REDIS_OK) {
         self.connected_ = true;
+        self.last_heard_ = std::chrono::steady_clock::now();
         if (op) {
             op->finish({});
         }
@@ -314,6 +315,9 @@ void RedisConnection::on_reply(redisAsyncContext* context, void* reply, void* pr
     RedisConnection& self = owner_of(context);
     if (self.in_flight_ > 0) {
         --self.in_flight_;
+    }
+    if (reply != nullptr) {
+        self.last_heard_ = std::chrono::steady_clock::now();
     }
     CommandOp& op = **holder;
     if (op.done) {

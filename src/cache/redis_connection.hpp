@@ -101,6 +101,9 @@ public:
     [[nodiscard]] std::size_t in_flight() const { return in_flight_; }
     // What went wrong last (connect failure or connection loss), for logs.
     [[nodiscard]] const std::string& last_error() const { return last_error_; }
+    // When Redis last sent anything on this connection: a reply (also one that came after
+    // its command timed out) or, before the first reply, the connect.
+    [[nodiscard]] std::chrono::steady_clock::time_point last_heard() const { return last_heard_; }
 
 private:
     using ConnectHandler = asio::any_completion_handler<ConnectSignature>;
@@ -135,6 +138,7 @@ private:
     std::shared_ptr<ConnectOp> connect_op_;
     bool connected_ = false;
     std::size_t in_flight_ = 0;
+    std::chrono::steady_clock::time_point last_heard_{};
     std::optional<ClosedHandler> closed_waiter_;  // optional: see CommandOp on assignment
     std::string last_error_;
 };

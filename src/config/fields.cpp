@@ -231,7 +231,7 @@ std::vector<Field> build_table() {
         setting<&C::redis, &Rd::connect_timeout_ms>("redis.connect_timeout_ms", int_between(1, 60'000), kPlain, "Deadline of a connect, AUTH and SELECT included"),
         setting<&C::redis, &Rd::key_prefix>("redis.key_prefix", any_string("any string; may be empty"), kPlain, "Prefix of every Redis key Scout reads or writes"),
         setting<&C::redis, &Rd::reconnect_min_ms>("redis.reconnect_min_ms", int_between(1, 60'000), kPlain, "First reconnect delay; doubles per failed attempt (jittered)"),
-        setting<&C::redis, &Rd::timeouts_before_reconnect>("redis.timeouts_before_reconnect", int_between(0, 1'000), kPlain, "Consecutive command timeouts after which the connection is dropped and re-established (memory-only meanwhile); 0 = never"),
+        setting<&C::redis, &Rd::timeouts_before_reconnect>("redis.timeouts_before_reconnect", int_between(0, 1'000), kPlain, "Consecutive command timeouts, with Redis silent for as many timeouts, after which the connection is dropped and re-established (memory-only meanwhile); 0 = never"),
         setting<&C::redis, &Rd::reconnect_max_ms>("redis.reconnect_max_ms", both(int_between(1, 600'000), compared_to("redis.reconnect_min_ms", true)), kPlain, "Cap on one reconnect delay"),
 
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),

@@ -27,7 +27,11 @@ std::string error_body(
 
 void append_head(const Response& response, std::string& out) {
     const unsigned version = response.version();
-    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += "HTTP/";
+    out += static_cast<char>('0' + version / 10 % 10);
+    out += '.';
+    out += static_cast<char>('0' + version % 10);
+    out += ' ';
     const unsigned status = response.result_int();
     // Status codes are three digits (Beast rejects others when the status is set).
     out += static_cast<char>('0' + status / 100 % 10);

@@ -168,12 +168,17 @@ private:
     awaitable<boost::system::error_code> write(
         beast::tcp_stream& stream, const Response& response, std::string& head
     ) {
+        stream.expires_after(server_.options_.write_timeout);
+        if (response.chunked()) {
+            // Not produced today (every body has a known size); Beast frames the chunks.
+            auto [ec, written] = co_await bhttp::async_write(stream, response, nothrow);
+            co_return ec;
+        }
         head.clear();
         append_head(response, head);
         const std::string_view body = response.body().view();
         const std::array<asio::const_buffer, 2> buffers{
             asio::buffer(head), asio::buffer(body.data(), body.size())};
-        stream.expires_after(server_.options_.write_timeout);
         auto [ec, written] = co_await asio::async_write(stream, buffers, nothrow);
         co_return ec;
     }
@@ -306,7 +311,11 @@ private:
             response.version(ctx.request.version());
             response.keep_alive(keep_alive);
             response.prepare_payload();
-            if (is_head) {
+            if (response.result() == Status::not_modified) {
+                // Beast sets "Content-Length: 0"; a 304 may only carry the length the 200
+                // would have had (RFC 9110 8.6), so it carries none.
+                response.erase(bhttp::field::content_length);
+            } else if (is_head) {
                 const auto length = response.body().size();
                 response.body().clear();
                 response.content_length(length);

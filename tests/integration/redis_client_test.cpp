@@ -441,6 +441,37 @@ TEST_F(RedisClientTest, RepeatedTimeoutsDropTheConnectionUntilRedisAnswersAgain)
     EXPECT_GE(client.stats().connects_total, 2U);
 }
 
+// Slow but alive: every command takes longer than the timeout, but its late reply arrives
+// before the next command, so the connection is kept (dropping it would only make the client
+// flap). (A backlog of slow pipelined commands is different: Redis writes their replies only
+// after running the whole backlog, so the client hears nothing for that long.)
+TEST_F(RedisClientTest, SlowButAnsweringRedisKeepsItsConnectionDespiteTimeouts) {
+    RedisServer server;
+    RedisOptions options = options_for(server.url());
+    options.command_timeout = milliseconds(50);
+    options.timeouts_before_reconnect = 3;
+    RedisClient client(io_, options);
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client));
+    // Each DEBUG SLEEP 0.08 answers 80 ms after it is sent: 30 ms after its timeout. The next
+    // one goes out once that late reply is in (40 ms after the timeout), so at every timeout
+    // Redis was last heard ~60 ms ago: less than 3 timeouts' worth (150 ms).
+    for (int i = 0; i < 6; ++i) {
+        std::vector<std::string> slow{"DEBUG", "SLEEP", "0.08"};
+        const auto reply = run_co(io_, client.command(std::move(slow)));
+        ASSERT_FALSE(reply.has_value());
+        EXPECT_EQ(reply.error(), cache_errc::kTimeout);
+        run_for(io_, milliseconds(40));
+    }
+    EXPECT_EQ(client.stats().timeouts_total, 6U);
+    EXPECT_TRUE(client.available());
+    EXPECT_EQ(client.stats().disconnects_total, 0U);
+    // The same connection answers on time again.
+    std::vector<std::string> ping{"PING"};
+    EXPECT_TRUE(run_co(io_, client.command(std::move(ping))).has_value());
+    EXPECT_EQ(client.stats().connects_total, 1U);
+}
+
 TEST_F(RedisClientTest, StartsWithRedisDownAndConnectsWhenItComesUp) {
     LogCapture logs;
     const int port = free_port();

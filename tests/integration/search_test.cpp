@@ -244,6 +244,8 @@ TEST(Search, IfNoneMatchGives304WithoutBodyAndGzipWhenAccepted) {
     EXPECT_EQ(not_modified->status, 304);
     EXPECT_TRUE(not_modified->body.empty());
     EXPECT_EQ(not_modified->header("etag"), first.header("etag"));
+    // RFC 9110 8.6: no Content-Length unless it is the 200's; Scout sends none.
+    EXPECT_EQ(not_modified->headers.count("content-length"), 0U);
 
     const auto gzipped = http_get(
         scout.port(), "/search?q=earphones&page_size=30", {{"Accept-Encoding", "gzip, br"}}

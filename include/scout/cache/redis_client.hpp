@@ -52,7 +52,9 @@ struct RedisOptions {
     std::chrono::milliseconds reconnect_min{100};    // first reconnect delay...
     std::chrono::milliseconds reconnect_max{2000};   // ...doubling up to this cap
     // Consecutive command timeouts after which the connection is dropped and re-established
-    // (a Redis that hangs with its TCP connection open); 0 = never.
+    // (a Redis that hangs with its TCP connection open), provided Redis also sent nothing for
+    // that many command_timeouts (a slow Redis whose late replies still arrive is kept);
+    // 0 = never.
     int timeouts_before_reconnect = 3;
 };
 

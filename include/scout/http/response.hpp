@@ -22,8 +22,9 @@ Response error_response(
 );
 
 // Appends the status line and header block of `response` (through the blank line) to `out`,
-// as Beast's serializer would write them: the head of a response whose body (always of known
-// length here) is written right after it, in the same gather write.
+// as Beast's serializer would write them: the head of a response whose body is written right
+// after it as is, in the same gather write. Only for a response that is not chunked (the
+// body would need chunk framing: use Beast's serializer for those).
 void append_head(const Response& response, std::string& out);
 
 // Only the JSON text of an error body (for tests and non-Beast callers).

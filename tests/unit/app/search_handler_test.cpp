@@ -71,6 +71,8 @@ TEST(HotKeys, StartsOverWhenFullAndSkipsLongQueries) {
     keys.remember("b", "2");
     keys.remember("c", "3");
     EXPECT_EQ(keys.size(), 3U);
+    keys.remember("c", "3");  // already known: a full table is not reset for it
+    EXPECT_EQ(keys.size(), 3U);
     keys.remember("d", "4");  // full: the table starts over with the new entry
     EXPECT_EQ(keys.size(), 1U);
     EXPECT_EQ(keys.find("a"), nullptr);

@@ -70,11 +70,14 @@ TEST(AppendHead, WritesHttp10AndKeepAliveAsBeastDoes) {
     EXPECT_NE(head_of(closing).find("Connection: close\r\n"), std::string::npos);
 }
 
-TEST(AppendHead, UnknownStatusCodesKeepTheirNumber) {
+TEST(AppendHead, UnknownStatusCodesAndVersionsAreWrittenAsTheyAre) {
     Response response;
     response.result(299U);
     EXPECT_EQ(head_of(response), beast_head(response));
     EXPECT_TRUE(head_of(response).starts_with("HTTP/1.1 299 "));
+    response.version(12);
+    EXPECT_EQ(head_of(response), beast_head(response));
+    EXPECT_TRUE(head_of(response).starts_with("HTTP/1.2 299 "));
 }
 
 TEST(ErrorResponse, HasTheJsonErrorShape) {
