@@ -119,6 +119,14 @@ RedisOptions options_for(const std::string& url) {
     return options;
 }
 
+// For the timeout tests: a 50 ms command deadline, a connection dropped after 3 in a row.
+RedisOptions timeout_options(const std::string& url) {
+    RedisOptions options = options_for(url);
+    options.command_timeout = milliseconds(50);
+    options.timeouts_before_reconnect = 3;
+    return options;
+}
+
 // Log lines go to a file of the test's own, so tests can assert that logging happened.
 class LogCapture {
 public:
@@ -360,9 +368,7 @@ TEST_F(RedisClientTest, KilledServerFailsFastThenReconnectsAfterRestartOnItsOwn)
 
 TEST_F(RedisClientTest, StalledServerTimesOutAtTheCommandTimeoutThenRecovers) {
     RedisServer server;
-    RedisOptions options = options_for(server.url());
-    options.command_timeout = milliseconds(50);
-    RedisClient client(io_, options);
+    RedisClient client(io_, timeout_options(server.url()));
     client.start();
     ASSERT_TRUE(wait_available(io_, client));
     ASSERT_FALSE(set(io_, client, "k", "v"));
@@ -399,10 +405,7 @@ TEST_F(RedisClientTest, StalledServerTimesOutAtTheCommandTimeoutThenRecovers) {
 
 TEST_F(RedisClientTest, RepeatedTimeoutsDropTheConnectionUntilRedisAnswersAgain) {
     RedisServer server;
-    RedisOptions options = options_for(server.url());
-    options.command_timeout = milliseconds(50);
-    options.timeouts_before_reconnect = 3;
-    RedisClient client(io_, options);
+    RedisClient client(io_, timeout_options(server.url()));
     client.start();
     ASSERT_TRUE(wait_available(io_, client));
     ASSERT_FALSE(set(io_, client, "k", "v"));
@@ -447,10 +450,7 @@ TEST_F(RedisClientTest, RepeatedTimeoutsDropTheConnectionUntilRedisAnswersAgain)
 // after running the whole backlog, so the client hears nothing for that long.)
 TEST_F(RedisClientTest, SlowButAnsweringRedisKeepsItsConnectionDespiteTimeouts) {
     RedisServer server;
-    RedisOptions options = options_for(server.url());
-    options.command_timeout = milliseconds(50);
-    options.timeouts_before_reconnect = 3;
-    RedisClient client(io_, options);
+    RedisClient client(io_, timeout_options(server.url()));
     client.start();
     ASSERT_TRUE(wait_available(io_, client));
     // Each DEBUG SLEEP 0.08 answers 80 ms after it is sent: 30 ms after its timeout. The next

@@ -2,6 +2,7 @@
 
 #include "sim_test_util.hpp"
 #include "support/manual_clock.hpp"
+#include "support/signing_vectors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -72,21 +73,8 @@ protected:
 
 TEST_F(HandlerTest, PublishedExampleASignatureIsAccepted) {
     // Example A of the api doc, sent as-is with its published sign.
-    const Params params{
-        {"app_key", "12345678"},
-        {"format", "json"},
-        {"keywords", "usb cable"},
-        {"method", "aliexpress.affiliate.product.query"},
-        {"page_no", "1"},
-        {"page_size", "20"},
-        {"sign_method", "sha256"},
-        {"simplify", "false"},
-        {"target_currency", "USD"},
-        {"target_language", "EN"},
-        {"timestamp", "1700000000000"},
-        {"tracking_id", "demo_track"},
-        {"sign", "D028CB47EB9DB72F3F66CA263A05E32A8F410C65CCF5843D6FD610DE00C2AD16"},
-    };
+    Params params = scout::test::vectors::example_a();
+    params["sign"] = scout::test::vectors::kExampleASign;
     const Json body = json(call(form_post(params)));
     ASSERT_TRUE(body.contains("aliexpress_affiliate_product_query_response")) << body.dump();
     const Json& inner = body["aliexpress_affiliate_product_query_response"];
@@ -96,21 +84,8 @@ TEST_F(HandlerTest, PublishedExampleASignatureIsAccepted) {
 }
 
 TEST_F(HandlerTest, PublishedExampleBTopMd5IsAccepted) {
-    const Params params{
-        {"app_key", "12345678"},
-        {"format", "json"},
-        {"keywords", "usb cable"},
-        {"method", "aliexpress.affiliate.product.query"},
-        {"page_no", "1"},
-        {"page_size", "20"},
-        {"sign_method", "md5"},
-        {"target_currency", "USD"},
-        {"target_language", "EN"},
-        {"timestamp", "2023-11-15 06:13:20"},
-        {"tracking_id", "demo_track"},
-        {"v", "2.0"},
-        {"sign", "89A77CA553330FA0BCABD3F3B47F04C8"},
-    };
+    Params params = scout::test::vectors::example_b("md5");
+    params["sign"] = "89A77CA553330FA0BCABD3F3B47F04C8";
     EXPECT_TRUE(error_of(get_request(params)).is_null());
 }
 

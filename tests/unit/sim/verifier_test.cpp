@@ -1,5 +1,7 @@
 #include "sim/verifier.hpp"
 
+#include "support/signing_vectors.hpp"
+
 #include <gtest/gtest.h>
 
 namespace scout::sim {
@@ -7,53 +9,16 @@ namespace {
 
 // Vectors from /work/shared/aliexpress-api.md §2.4.
 
-Params example_a() {
-    return Params{
-        {"app_key", "12345678"},
-        {"format", "json"},
-        {"keywords", "usb cable"},
-        {"method", "aliexpress.affiliate.product.query"},
-        {"page_no", "1"},
-        {"page_size", "20"},
-        {"sign_method", "sha256"},
-        {"simplify", "false"},
-        {"target_currency", "USD"},
-        {"target_language", "EN"},
-        {"timestamp", "1700000000000"},
-        {"tracking_id", "demo_track"},
-    };
-}
+using scout::test::vectors::example_a;
+using scout::test::vectors::toy;
 
+// Example B as the TOP md5 request.
 Params example_b() {
-    return Params{
-        {"app_key", "12345678"},
-        {"format", "json"},
-        {"keywords", "usb cable"},
-        {"method", "aliexpress.affiliate.product.query"},
-        {"page_no", "1"},
-        {"page_size", "20"},
-        {"sign_method", "md5"},
-        {"target_currency", "USD"},
-        {"target_language", "EN"},
-        {"timestamp", "2023-11-15 06:13:20"},
-        {"tracking_id", "demo_track"},
-        {"v", "2.0"},
-    };
-}
-
-Params toy() {
-    return Params{{"foo", "1"}, {"bar", "2"}, {"foo_bar", "3"}, {"foobar", "4"}};
+    return scout::test::vectors::example_b("md5");
 }
 
 TEST(Verifier, ThirdPartyVectorLogisticsMethodNoPrefix) {
-    const Params params{
-        {"access_token", "test"},
-        {"aliexpress_category_id", "200135143"},
-        {"app_key", "123456"},
-        {"method", "aliexpress.logistics.redefining.getonlinelogisticsinfo"},
-        {"sign_method", "sha256"},
-        {"timestamp", "1517820392000"},
-    };
+    const Params params = scout::test::vectors::logistics_with_access_token();
     EXPECT_EQ(
         compute_sign(params, "helloworld", SignMethod::kSha256),
         "F7F7926B67316C9D1E8E15F7E66940ED3059B1638C497D77973F30046EFB5BBB"
@@ -61,12 +26,7 @@ TEST(Verifier, ThirdPartyVectorLogisticsMethodNoPrefix) {
 }
 
 TEST(Verifier, ThirdPartyVectorPathApiWithPrefix) {
-    const Params params{
-        {"app_key", "12345678"},
-        {"code", "3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26"},
-        {"sign_method", "sha256"},
-        {"timestamp", "1517820392000"},
-    };
+    const Params params = scout::test::vectors::token_create();
     EXPECT_EQ(
         compute_sign(params, "helloworld", SignMethod::kSha256, "/auth/token/create"),
         "35607762342831B6A417A0DED84B79C05FEFBF116969C48AD6DC00279A9F4D81"
@@ -78,12 +38,7 @@ TEST(Verifier, ThirdPartyVectorPathApiWithPrefix) {
 }
 
 TEST(Verifier, ThirdPartyVectorCategoryGet) {
-    Params params{
-        {"app_key", "12345678"},
-        {"method", "aliexpress.affiliate.category.get"},
-        {"sign_method", "sha256"},
-        {"timestamp", "1517820392000"},
-    };
+    Params params = scout::test::vectors::category_get();
     EXPECT_EQ(
         compute_sign(params, "helloworld", SignMethod::kSha256),
         "F3ABBAB059750C3CD6D341A2FDA939ECB0FA892120E9196270ED67D6EC1511DD"
@@ -192,15 +147,7 @@ TEST(Verifier, Md5SignDoesNotPassAsSha256) {
 }
 
 TEST(Verifier, ExampleCLinkGenerateSignsRawUrl) {
-    Params params{
-        {"app_key", "12345678"},
-        {"method", "aliexpress.affiliate.link.generate"},
-        {"promotion_link_type", "0"},
-        {"sign_method", "sha256"},
-        {"source_values", "https://www.aliexpress.com/item/1005006123456789.html"},
-        {"timestamp", "1700000000000"},
-        {"tracking_id", "demo_track"},
-    };
+    Params params = scout::test::vectors::example_c();
     EXPECT_EQ(
         canonical_string(params),
         "app_key12345678methodaliexpress.affiliate.link.generatepromotion_link_type0"

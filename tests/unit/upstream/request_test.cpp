@@ -1,5 +1,7 @@
 #include <scout/upstream/request.hpp>
 
+#include "support/signing_vectors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -28,26 +30,11 @@ Params example_a_business() {
 TEST(BuildRequest, ReproducesExampleA) {
     const Params params =
         build_request(kProductQuery, example_a_business(), kCreds, SignMethod::kSha256, kNow);
-    const Params expected_unsigned = {
-        {"app_key", "12345678"},
-        {"format", "json"},
-        {"keywords", "usb cable"},
-        {"method", "aliexpress.affiliate.product.query"},
-        {"page_no", "1"},
-        {"page_size", "20"},
-        {"sign_method", "sha256"},
-        {"simplify", "false"},
-        {"target_currency", "USD"},
-        {"target_language", "EN"},
-        {"timestamp", "1700000000000"},
-        {"tracking_id", "demo_track"},
-    };
+    const Params expected_unsigned = test::vectors::example_a();
     Params without_sign = params;
     without_sign.erase("sign");
     EXPECT_EQ(without_sign, expected_unsigned);
-    EXPECT_EQ(
-        params.at("sign"), "D028CB47EB9DB72F3F66CA263A05E32A8F410C65CCF5843D6FD610DE00C2AD16"
-    );
+    EXPECT_EQ(params.at("sign"), test::vectors::kExampleASign);
 }
 
 TEST(BuildRequest, Md5AddsVersionAndOmitsSimplify) {

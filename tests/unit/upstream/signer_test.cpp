@@ -1,5 +1,7 @@
 #include <scout/upstream/signer.hpp>
 
+#include "support/signing_vectors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,14 +12,7 @@ namespace {
 // ---- aliexpress-api.md §2.4: cross-check vectors ------------------------------------------
 
 TEST(Signer, CrossCheckVectorWithAccessToken) {
-    const Params params = {
-        {"access_token", "test"},
-        {"aliexpress_category_id", "200135143"},
-        {"app_key", "123456"},
-        {"method", "aliexpress.logistics.redefining.getonlinelogisticsinfo"},
-        {"sign_method", "sha256"},
-        {"timestamp", "1517820392000"},
-    };
+    const Params params = test::vectors::logistics_with_access_token();
     EXPECT_EQ(
         sign(params, "helloworld", SignMethod::kSha256),
         "F7F7926B67316C9D1E8E15F7E66940ED3059B1638C497D77973F30046EFB5BBB"
@@ -25,12 +20,7 @@ TEST(Signer, CrossCheckVectorWithAccessToken) {
 }
 
 TEST(Signer, CrossCheckVectorWithApiPathPrefix) {
-    const Params params = {
-        {"app_key", "12345678"},
-        {"code", "3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26"},
-        {"sign_method", "sha256"},
-        {"timestamp", "1517820392000"},
-    };
+    const Params params = test::vectors::token_create();
     EXPECT_EQ(
         sign(params, "helloworld", SignMethod::kSha256, "/auth/token/create"),
         "35607762342831B6A417A0DED84B79C05FEFBF116969C48AD6DC00279A9F4D81"
@@ -38,12 +28,7 @@ TEST(Signer, CrossCheckVectorWithApiPathPrefix) {
 }
 
 TEST(Signer, CrossCheckVectorCategoryGet) {
-    const Params params = {
-        {"app_key", "12345678"},
-        {"method", "aliexpress.affiliate.category.get"},
-        {"sign_method", "sha256"},
-        {"timestamp", "1517820392000"},
-    };
+    const Params params = test::vectors::category_get();
     EXPECT_EQ(
         sign(params, "helloworld", SignMethod::kSha256),
         "F3ABBAB059750C3CD6D341A2FDA939ECB0FA892120E9196270ED67D6EC1511DD"
@@ -52,7 +37,7 @@ TEST(Signer, CrossCheckVectorCategoryGet) {
 
 // ---- §2.4: the docs' toy example ------------------------------------------------------------
 
-const Params kToy = {{"foo", "1"}, {"bar", "2"}, {"foo_bar", "3"}, {"foobar", "4"}};
+const Params kToy = test::vectors::toy();
 
 TEST(Signer, ToyCanonicalStringSortsByteWise) {
     // '_' (0x5F) sorts before lowercase letters, so foo_bar precedes foobar.
@@ -80,20 +65,7 @@ TEST(Signer, ToyTopMd5) {
 
 // ---- §2.4 Example A: IOP product search -----------------------------------------------------
 
-const Params kExampleA = {
-    {"app_key", "12345678"},
-    {"format", "json"},
-    {"keywords", "usb cable"},
-    {"method", "aliexpress.affiliate.product.query"},
-    {"page_no", "1"},
-    {"page_size", "20"},
-    {"sign_method", "sha256"},
-    {"simplify", "false"},
-    {"target_currency", "USD"},
-    {"target_language", "EN"},
-    {"timestamp", "1700000000000"},
-    {"tracking_id", "demo_track"},
-};
+const Params kExampleA = test::vectors::example_a();
 
 TEST(Signer, ExampleACanonicalString) {
     EXPECT_EQ(
@@ -120,25 +92,7 @@ TEST(Signer, ExampleAWrongPlainSha256VariantDiffers) {
 
 // ---- §2.4 Example B: TOP md5 / hmac ---------------------------------------------------------
 
-const Params kExampleBBase = {
-    {"app_key", "12345678"},
-    {"format", "json"},
-    {"keywords", "usb cable"},
-    {"method", "aliexpress.affiliate.product.query"},
-    {"page_no", "1"},
-    {"page_size", "20"},
-    {"target_currency", "USD"},
-    {"target_language", "EN"},
-    {"timestamp", "2023-11-15 06:13:20"},
-    {"tracking_id", "demo_track"},
-    {"v", "2.0"},
-};
-
-Params example_b(std::string_view sign_method) {
-    Params params = kExampleBBase;
-    params.emplace("sign_method", std::string(sign_method));
-    return params;
-}
+using test::vectors::example_b;
 
 TEST(Signer, ExampleBCanonicalString) {
     EXPECT_EQ(
@@ -165,15 +119,7 @@ TEST(Signer, ExampleBTopHmacMd5) {
 // ---- §2.4 Example C: a URL value is signed raw ----------------------------------------------
 
 TEST(Signer, ExampleCLinkGenerateSignsRawUrl) {
-    const Params params = {
-        {"app_key", "12345678"},
-        {"method", "aliexpress.affiliate.link.generate"},
-        {"promotion_link_type", "0"},
-        {"sign_method", "sha256"},
-        {"source_values", "https://www.aliexpress.com/item/1005006123456789.html"},
-        {"timestamp", "1700000000000"},
-        {"tracking_id", "demo_track"},
-    };
+    const Params params = test::vectors::example_c();
     EXPECT_EQ(
         canonical_string(params),
         "app_key12345678methodaliexpress.affiliate.link.generatepromotion_link_type0"
