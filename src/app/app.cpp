@@ -8,6 +8,8 @@
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
 #include <scout/monitoring/health.hpp>
+#include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/metrics_handlers.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/circuit_breaker.hpp>
 #include <scout/upstream/client.hpp>
@@ -143,6 +145,59 @@ http::ServerOptions server_options(const config::ServerConfig& cfg) {
     return options;
 }
 
+void add_monitoring_routes(
+    http::Router& router,
+    monitoring::Registry& metrics,
+    const std::shared_ptr<monitoring::HealthState>& health
+) {
+    const http::RouteOptions admin{.admin = true};
+    const monitoring::MetricsJsonHandler json(metrics, health);
+    const monitoring::MetricsResetHandler reset(metrics);
+    router.add(
+        http::Verb::get, "/metrics", "prometheus", monitoring::PrometheusHandler(metrics), admin
+    );
+    router.add(http::Verb::get, "/api/monitoring/metrics", "metrics", json, admin);
+    router.add(http::Verb::post, "/api/monitoring/metrics/reset", "metrics_reset", reset, admin);
+    // Aliases kept for clients of the service Scout replaces.
+    router.add(http::Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
+    router.add(http::Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);
+}
+
+// Gauges the server keeps itself, read at scrape time; build info and uptime.
+void add_server_collector(monitoring::Registry& metrics, const http::Server& server) {
+    const auto started = std::chrono::steady_clock::now();
+    metrics.add_collector([&server, started](std::vector<monitoring::FamilySnapshot>& out) {
+        using monitoring::MetricType;
+        const auto gauge = [&out](std::string name, std::string help, double value) {
+            out.push_back(
+                {std::move(name), std::move(help), MetricType::kGauge, {}, {{{}, value, {}}}}
+            );
+        };
+        gauge(
+            "scout_http_requests_in_flight",
+            "Requests read and not yet answered",
+            static_cast<double>(server.active_requests())
+        );
+        gauge(
+            "scout_http_connections_open",
+            "Client connections open",
+            static_cast<double>(server.open_connections())
+        );
+        gauge(
+            "scout_uptime_seconds",
+            "Seconds since start",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+        );
+        out.push_back(
+            {"scout_build_info",
+             "Build information (value 1)",
+             MetricType::kGauge,
+             {"version"},
+             {{{std::string(kVersion)}, 1, {}}}}
+        );
+    });
+}
+
 }  // namespace
 
 App::App(config::LoadOptions load_options, config::Config initial)
@@ -160,6 +215,10 @@ int App::run() {
     auto health = std::make_shared<monitoring::HealthState>();
 
     const ConfigSource config_source = [this] { return config(); };
+    monitoring::Registry metrics;  // outlives the server, whose pipelines count into it
+    if (cfg->admin.token.empty()) {
+        logger().warn("admin.token is empty: the admin and metrics routes answer 404");
+    }
 
     // Shared by all workers: one breaker per upstream, one set of counters.
     upstream::ClientStats upstream_stats;
@@ -207,8 +266,9 @@ int App::run() {
                 "smart_search",
                 SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
             );
+            add_monitoring_routes(router, metrics, health);
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
-            middleware::assemble(*pipeline);
+            middleware::assemble(*pipeline, {*cfg, metrics});
             return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
         }
     );
@@ -246,6 +306,7 @@ int App::run() {
         std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
     search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;
 
+    add_server_collector(metrics, server);
     server.start();
     for (auto& client : redis_clients) {
         client->start();
