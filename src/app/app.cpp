@@ -10,6 +10,7 @@
 #include <scout/monitoring/health.hpp>
 #include <scout/monitoring/metrics.hpp>
 #include <scout/monitoring/metrics_handlers.hpp>
+#include <scout/monitoring/request_journal.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/circuit_breaker.hpp>
 #include <scout/upstream/client.hpp>
@@ -148,8 +149,10 @@ http::ServerOptions server_options(const config::ServerConfig& cfg) {
 void add_monitoring_routes(
     http::Router& router,
     monitoring::Registry& metrics,
+    const monitoring::RequestJournal& journal,
     const std::shared_ptr<monitoring::HealthState>& health
 ) {
+    using Kind = monitoring::RequestsHandler::Kind;
     const http::RouteOptions admin{.admin = true};
     const monitoring::MetricsJsonHandler json(metrics, health);
     const monitoring::MetricsResetHandler reset(metrics);
@@ -158,6 +161,20 @@ void add_monitoring_routes(
     );
     router.add(http::Verb::get, "/api/monitoring/metrics", "metrics", json, admin);
     router.add(http::Verb::post, "/api/monitoring/metrics/reset", "metrics_reset", reset, admin);
+    router.add(
+        http::Verb::get,
+        "/api/monitoring/recent-requests",
+        "recent_requests",
+        monitoring::RequestsHandler(journal, Kind::kRecent),
+        admin
+    );
+    router.add(
+        http::Verb::get,
+        "/api/monitoring/slow-requests",
+        "slow_requests",
+        monitoring::RequestsHandler(journal, Kind::kSlow),
+        admin
+    );
     // Aliases kept for clients of the service Scout replaces.
     router.add(http::Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
     router.add(http::Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);
@@ -216,6 +233,10 @@ int App::run() {
 
     const ConfigSource config_source = [this] { return config(); };
     monitoring::Registry metrics;  // outlives the server, whose pipelines count into it
+    monitoring::RequestJournal journal(std::chrono::milliseconds(cfg->monitoring.slow_request_ms));
+    on_reload([&journal](const config::Config& next) {
+        journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms));
+    });
     if (cfg->admin.token.empty()) {
         logger().warn("admin.token is empty: the admin and metrics routes answer 404");
     }
@@ -266,9 +287,9 @@ int App::run() {
                 "smart_search",
                 SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
             );
-            add_monitoring_routes(router, metrics, health);
+            add_monitoring_routes(router, metrics, journal, health);
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
-            middleware::assemble(*pipeline, {*cfg, metrics});
+            middleware::assemble(*pipeline, {*cfg, metrics, journal});
             return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
         }
     );
@@ -391,6 +412,7 @@ int App::run() {
 
     control.run();
     server.stop();
+    reload_listeners_.clear();  // they refer to this function's locals
     logger().info("scout stopped", {{"open_connections", server.open_connections()}});
     log::flush();
     return 0;
@@ -418,7 +440,14 @@ void App::reload() {
         log::set_level(log::parse_level(next->log.level).value_or(log::Level::kInfo));
     }
     logger().info("configuration reloaded", {{"log_level", next->log.level}});
-    config_.store(std::move(next));
+    config_.store(next);
+    for (const auto& listener : reload_listeners_) {
+        listener(*next);
+    }
+}
+
+void App::on_reload(std::function<void(const config::Config&)> listener) {
+    reload_listeners_.push_back(std::move(listener));
 }
 
 }  // namespace scout::app

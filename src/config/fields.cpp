@@ -235,6 +235,7 @@ std::vector<Field> build_table() {
         setting<&C::redis, &Rd::reconnect_max_ms>("redis.reconnect_max_ms", both(int_between(1, 600'000), compared_to("redis.reconnect_min_ms", true)), kPlain, "Cap on one reconnect delay"),
 
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
+        setting<&C::monitoring, &MonitoringConfig::slow_request_ms>("monitoring.slow_request_ms", int_between(1, kHourMs), kReloadable, "A request at least this slow is logged as a warning with its timing breakdown and kept for /api/monitoring/slow-requests"),
 
         setting<&C::log, &Lg::level>("log.level", one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}), kReloadable, "Minimum level written"),
         setting<&C::log, &Lg::format>("log.format", one_of({"json", "text"}), kPlain, "One JSON object per line, or human-readable text"),

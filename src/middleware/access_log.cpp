@@ -11,8 +11,10 @@ constexpr std::array<const char*, 5> kClasses{"1xx", "2xx", "3xx", "4xx", "5xx"}
 
 }  // namespace
 
-AccessLog::AccessLog(monitoring::Registry& metrics, const http::Router& router)
-    : logger_("access") {
+AccessLog::AccessLog(
+    monitoring::Registry& metrics, monitoring::RequestJournal& journal, const http::Router& router
+)
+    : logger_("access"), journal_(&journal) {
     auto& requests = metrics.counter(
         "scout_http_requests_total", "HTTP requests by route and status class", {"route", "code"}
     );
@@ -54,7 +56,45 @@ awaitable<http::Response> AccessLog::operator()(http::RequestContext& ctx, http:
     if (logger_.enabled(log::Level::kInfo)) {
         log(ctx, response, seconds);
     }
+    journal(ctx, response.result_int(), elapsed);
     co_return response;
+}
+
+void AccessLog::journal(
+    const http::RequestContext& ctx, int status, std::chrono::nanoseconds elapsed
+) const {
+    monitoring::RequestRecord record;
+    record.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()
+    )
+                         .count();
+    record.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    record.status = status;
+    record.method.assign(ctx.request.method_string());
+    record.route.assign(ctx.route != nullptr ? std::string_view(ctx.route->name) : "-");
+    record.request_id.assign(ctx.request_id);
+    record.trace_id.assign(ctx.trace_id);
+    record.target.assign(ctx.request.target());
+    record.client.assign(ctx.client_address);
+    record.timings = ctx.timings;
+    const bool slow = journal_->is_slow(elapsed);
+    journal_->record(record, slow);
+    if (slow) {
+        const auto& t = ctx.timings;
+        logger_.warn(
+            "slow request",
+            {{"request_id", ctx.request_id},
+             {"trace_id", ctx.trace_id},
+             {"route", record.route.view()},
+             {"path", ctx.path},
+             {"status", status},
+             {"duration_ms", static_cast<double>(record.duration_us) / 1000.0},
+             {"cache_us", t.cache_us},
+             {"upstream_us", t.upstream_us},
+             {"ranking_us", t.ranking_us},
+             {"serialize_us", t.serialize_us}}
+        );
+    }
 }
 
 void AccessLog::log(const http::RequestContext& ctx, const http::Response& response, double seconds)
@@ -63,6 +103,7 @@ void AccessLog::log(const http::RequestContext& ctx, const http::Response& respo
     logger_.info(
         "request",
         {{"request_id", ctx.request_id},
+         {"trace_id", ctx.trace_id},
          {"method", std::string_view(ctx.request.method_string())},
          {"path", ctx.path},
          {"route", route},

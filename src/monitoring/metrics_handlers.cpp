@@ -3,8 +3,10 @@
 #include <scout/monitoring/metrics_handlers.hpp>
 
 #include <boost/beast/http/field.hpp>
+#include <boost/url/parse_query.hpp>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <chrono>
 
 namespace scout::monitoring {
@@ -85,6 +87,59 @@ json routes_json(const std::vector<FamilySnapshot>& families) {
     return routes;
 }
 
+json timings_json(const Timings& t) {
+    json out = json::object();
+    const auto put = [&out](const char* name, std::int64_t us) {
+        if (us >= 0) {
+            out[name] = us;
+        }
+    };
+    put("cache_us", t.cache_us);
+    put("upstream_us", t.upstream_us);
+    put("ranking_us", t.ranking_us);
+    put("serialize_us", t.serialize_us);
+    return out;
+}
+
+json record_json(const RequestRecord& r) {
+    return {
+        {"unix_ms", r.unix_ms},
+        {"duration_ms", static_cast<double>(r.duration_us) / 1000.0},
+        {"status", r.status},
+        {"method", r.method.view()},
+        {"route", r.route.view()},
+        {"request_id", r.request_id.view()},
+        {"trace_id", r.trace_id.view()},
+        {"target", r.target.view()},
+        {"client", r.client.view()},
+        {"timings", timings_json(r.timings)}};
+}
+
+// ?limit=N (1-1000, default 50); nullopt when present and not a number in range.
+std::optional<std::size_t> limit_param(std::string_view query) {
+    constexpr std::size_t kDefault = 50;
+    constexpr std::size_t kMax = 1000;
+    // Boost.URL 1.81's parse_query reads its argument as a NUL-terminated string.
+    const std::string owned(query);
+    auto params = boost::urls::parse_query(owned);
+    if (!params) {
+        return std::nullopt;
+    }
+    std::optional<std::size_t> limit = kDefault;
+    for (const auto& param : *params) {
+        if (param.key != "limit") {
+            continue;
+        }
+        std::size_t value = 0;
+        const auto* end = param.value.data() + param.value.size();
+        const auto [ptr, ec] = std::from_chars(param.value.data(), end, value);
+        limit = ec == std::errc() && ptr == end && value >= 1 && value <= kMax
+                    ? std::optional<std::size_t>(value)
+                    : std::nullopt;
+    }
+    return limit;
+}
+
 http::Response no_store(http::Response response) {
     response.set(field::field::cache_control, "no-store");
     return response;
@@ -124,6 +179,30 @@ awaitable<http::Response> MetricsJsonHandler::operator()(http::RequestContext& c
 awaitable<http::Response> MetricsResetHandler::operator()(http::RequestContext& ctx) const {
     const json body = {{"reset", registry_->reset()}};
     co_return no_store(http::json_response(http::Status::ok, body.dump(), ctx.request.version()));
+}
+
+awaitable<http::Response> RequestsHandler::operator()(http::RequestContext& ctx) const {
+    const auto limit = limit_param(ctx.query);
+    if (!limit) {
+        co_return http::error_response(
+            http::Status::bad_request,
+            "invalid_parameter",
+            "limit must be a whole number from 1 to 1000",
+            ctx.request_id,
+            ctx.request.version()
+        );
+    }
+    const auto records = kind_ == Kind::kSlow ? journal_->slow(*limit) : journal_->recent(*limit);
+    json list = json::array();
+    for (const RequestRecord& record : records) {
+        list.push_back(record_json(record));
+    }
+    const json body = {{"requests", std::move(list)}};
+    co_return no_store(http::json_response(
+        http::Status::ok,
+        body.dump(-1, ' ', false, json::error_handler_t::replace),
+        ctx.request.version()
+    ));
 }
 
 }  // namespace scout::monitoring

@@ -1,10 +1,12 @@
 // Process-level tests of the admin metrics endpoints: real scout on loopback, real promtool
 // and the Prometheus Python client (Debian packages) reading /metrics.
 #include "scout_process.hpp"
+#include "sim_process.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdlib>
 
 namespace scout::test {
@@ -142,6 +144,91 @@ print(len(families), "families")
 ')";
     const auto [python_status, python_out] = run_with_input(script, text);
     EXPECT_EQ(python_status, 0) << python_out;
+}
+
+ScoutProcess::Options slow_scout(const SimProcess& sim, const std::string& development_json) {
+    ScoutProcess::Options options;
+    options.settings = {
+        {"admin.token", kToken},
+        {"upstream.gateway_url", sim.gateway_url()},
+        {"upstream.app_key", kSimAppKey},
+        {"upstream.app_secret", kSimAppSecret},
+        {"upstream.tracking_id", "scout_test"},
+    };
+    options.development_json = development_json;
+    return options;
+}
+
+json slow_requests(const ScoutProcess& scout) {
+    const auto response = http_get(scout.port(), "/api/monitoring/slow-requests", bearer());
+    EXPECT_TRUE(response && response->status == 200);
+    return response ? json::parse(response->body)["requests"] : json::array();
+}
+
+const std::string kTraceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+// A search held 700 ms by the upstream, with monitoring.slow_request_ms at 300: a warning
+// with the request id and trace id, and a record in /api/monitoring/slow-requests.
+TEST(Monitoring, ASlowRequestIsLoggedWithItsRequestIdAndKept) {
+    SimProcess sim;
+    ScoutProcess scout(slow_scout(sim, R"({"monitoring":{"slow_request_ms":300}})"));
+    ASSERT_TRUE(http_get(scout.port(), "/health"));
+    EXPECT_TRUE(slow_requests(scout).empty());
+    sim.add_fault({{"kind", "delay"}, {"delay_ms", 700}, {"count", 1}});
+    const auto response = http_get(
+        scout.port(),
+        "/search?q=usb+cable&page_size=5",
+        {{"X-Request-ID", "slow-request-1"}, {"traceparent", kTraceparent}}
+    );
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    const json slow = slow_requests(scout);
+    ASSERT_EQ(slow.size(), 1U) << slow.dump();
+    EXPECT_EQ(slow[0]["request_id"], "slow-request-1");
+    EXPECT_EQ(slow[0]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    EXPECT_EQ(slow[0]["route"], "search");
+    EXPECT_GE(slow[0]["duration_ms"].get<double>(), 300);
+    EXPECT_EQ(slow[0]["target"], "/search?q=usb+cable&page_size=5");
+    bool warned = false;
+    ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] {
+        for (const std::string& line : scout.log_lines()) {
+            const json entry = json::parse(line);
+            if (entry.value("msg", "") == "slow request" &&
+                entry.value("request_id", "") == "slow-request-1") {
+                warned = entry.value("trace_id", "") == "4bf92f3577b34da6a3ce929d0e0e4736" &&
+                         entry.value("level", "") == "warn";
+                return true;
+            }
+        }
+        return false;
+    }));
+    EXPECT_TRUE(warned);
+
+    const auto recent = http_get(scout.port(), "/api/monitoring/recent-requests?limit=2", bearer());
+    ASSERT_TRUE(recent);
+    EXPECT_EQ(json::parse(recent->body)["requests"].size(), 2U);
+    const auto bad = http_get(scout.port(), "/api/monitoring/recent-requests?limit=0", bearer());
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+}
+
+// monitoring.slow_request_ms is reloadable: one SIGHUP, then the new threshold holds.
+TEST(Monitoring, SlowThresholdFollowsAReload) {
+    SimProcess sim;
+    ScoutProcess scout(slow_scout(sim, R"({"monitoring":{"slow_request_ms":600000}})"));
+    sim.add_fault({{"kind", "delay"}, {"delay_ms", 400}});
+    ASSERT_TRUE(http_get(scout.port(), "/search?q=phone+case"));
+    EXPECT_TRUE(slow_requests(scout).empty());
+
+    scout.dir().write("config/development.json", R"({"monitoring":{"slow_request_ms":100}})");
+    scout.process().signal(SIGHUP);
+    ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] {
+        return scout.log_text().find("configuration reloaded") != std::string::npos;
+    }));
+    ASSERT_TRUE(http_get(scout.port(), "/search?q=power+bank"));
+    const json slow = slow_requests(scout);
+    ASSERT_EQ(slow.size(), 1U) << slow.dump();
+    EXPECT_EQ(slow[0]["target"], "/search?q=power+bank");
 }
 
 }  // namespace

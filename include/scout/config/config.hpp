@@ -73,6 +73,10 @@ struct AdminConfig {
     std::string token;  // secret: bearer token for admin routes; empty disables them
 };
 
+struct MonitoringConfig {
+    int slow_request_ms = 3'000;  // a request this slow is logged and kept (reloadable)
+};
+
 struct LogConfig {
     std::string level = "info";   // trace|debug|info|warn|error|critical|off (reloadable)
     std::string format = "json";  // "json" or "text"
@@ -120,6 +124,7 @@ struct Config {
     UpstreamConfig upstream;
     RedisConfig redis;
     AdminConfig admin;
+    MonitoringConfig monitoring;
     LogConfig log;
     CacheConfig cache;
     SearchConfig search;

@@ -10,12 +10,14 @@
 #include <scout/config/config.hpp>
 #include <scout/http/pipeline.hpp>
 #include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/request_journal.hpp>
 
 namespace scout::middleware {
 
 struct ChainContext {
     const config::Config& config;
     monitoring::Registry& metrics;
+    monitoring::RequestJournal& journal;
 };
 
 void assemble(http::Pipeline& pipeline, const ChainContext& context);

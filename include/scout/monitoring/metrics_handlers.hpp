@@ -3,6 +3,8 @@
 //   GET  /api/monitoring/metrics       JSON: per-route requests, error rate and latency
 //                                      percentiles, plus every family's samples
 //   POST /api/monitoring/metrics/reset zeroes counters and histograms, names what it reset
+//   GET  /api/monitoring/recent-requests?limit=N, /api/monitoring/slow-requests?limit=N
+//                                      the request journal, newest first (limit 1-1000, 50)
 // Authentication is the admin_auth middleware's job (the routes are registered as admin).
 // Copyable values holding a shared registry; thread-safe.
 #pragma once
@@ -10,6 +12,7 @@
 #include <scout/http/pipeline.hpp>
 #include <scout/monitoring/health.hpp>
 #include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/request_journal.hpp>
 
 #include <memory>
 #include <string>
@@ -43,6 +46,17 @@ public:
 
 private:
     Registry* registry_;
+};
+
+class RequestsHandler {
+public:
+    enum class Kind { kRecent, kSlow };
+    RequestsHandler(const RequestJournal& journal, Kind kind) : journal_(&journal), kind_(kind) {}
+    awaitable<http::Response> operator()(http::RequestContext& ctx) const;
+
+private:
+    const RequestJournal* journal_;
+    Kind kind_;
 };
 
 // The JSON document of /api/monitoring/metrics for a snapshot (exposed for unit tests).

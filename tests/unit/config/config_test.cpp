@@ -327,6 +327,8 @@ std::vector<BadValue> bad_values() {
         {"server.listen", "256.1.1.1:80"},
         {"server.listen", "[::1:80"},
         {"server.listen", "::1:80"},
+        {"monitoring.slow_request_ms", "0"},
+        {"monitoring.slow_request_ms", "3600001"},
         {"server.threads", "-1"},
         {"server.threads", "257"},
         {"server.max_body_bytes", "0"},
@@ -632,8 +634,8 @@ TEST(ConfigToJson, NestsEverySettingAndAddsEnv) {
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         EXPECT_TRUE(j.contains(nlohmann::json::json_pointer(pointer))) << path;
     }
-    // env + server, upstream, redis, admin, log, cache, search: nothing else.
-    EXPECT_EQ(j.size(), 8U);
+    // env + server, upstream, redis, admin, monitoring, log, cache, search: nothing else.
+    EXPECT_EQ(j.size(), 9U);
 }
 
 TEST(ConfigToJson, RedactsSetSecretsOnly) {

@@ -103,6 +103,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"redis.reconnect_max_ms", "2001"},
         {"redis.timeouts_before_reconnect", "7"},
         {"admin.token", "admin"},
+        {"monitoring.slow_request_ms", "1234"},
         {"log.level", "warn"},
         {"log.format", "text"},
         {"log.file", "/tmp/scout.log"},
@@ -170,6 +171,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.redis.reconnect_max_ms, 2001);
     EXPECT_EQ(c.redis.timeouts_before_reconnect, 7);
     EXPECT_EQ(c.admin.token, "admin");
+    EXPECT_EQ(c.monitoring.slow_request_ms, 1234);
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
     EXPECT_EQ(c.log.file, "/tmp/scout.log");

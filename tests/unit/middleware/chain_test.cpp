@@ -1,6 +1,7 @@
 #include <scout/http/response.hpp>
 #include <scout/middleware/chain.hpp>
 #include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/request_journal.hpp>
 
 #include "support/run_co.hpp"
 
@@ -16,7 +17,8 @@ namespace {
 struct Chain {
     config::Config config;
     monitoring::Registry metrics;
-    void assemble_into(http::Pipeline& pipeline) { assemble(pipeline, {config, metrics}); }
+    monitoring::RequestJournal journal{std::chrono::milliseconds(3000)};
+    void assemble_into(http::Pipeline& pipeline) { assemble(pipeline, {config, metrics, journal}); }
 };
 
 awaitable<http::Response> throws(http::RequestContext& /*ctx*/) {
