@@ -13,6 +13,7 @@ packages=(
   redis-server wrk curl procps python3 util-linux
   nginx
   prometheus python3-prometheus-client
+  chromium fonts-dejavu-core
 )
 
 missing=()

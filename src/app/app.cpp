@@ -7,6 +7,7 @@
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
+#include <scout/monitoring/admin_page.hpp>
 #include <scout/monitoring/health.hpp>
 #include <scout/monitoring/metrics.hpp>
 #include <scout/monitoring/metrics_handlers.hpp>
@@ -175,6 +176,7 @@ void add_monitoring_routes(
         monitoring::RequestsHandler(journal, Kind::kSlow),
         admin
     );
+    router.add(http::Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{});
     // Aliases kept for clients of the service Scout replaces.
     router.add(http::Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
     router.add(http::Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);
