@@ -1,0 +1,114 @@
+// The client against a loopback listener that accepts and never answers: what the circuit
+// breakers are told when a call waits in the client rather than on the upstream.
+#include <scout/upstream/client.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scout::upstream {
+namespace {
+
+using std::chrono::milliseconds;
+using tcp = asio::ip::tcp;
+
+// Accepts connections on 127.0.0.1 and holds them open without a byte of answer.
+class SilentServer {
+public:
+    explicit SilentServer(asio::io_context& io)
+        : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        accept();
+    }
+
+    [[nodiscard]] std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/sync";
+    }
+    [[nodiscard]] std::size_t accepted() const { return held_.size(); }
+
+private:
+    void accept() {
+        acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+            if (!ec) {
+                held_.push_back(std::move(socket));
+                accept();
+            }
+        });
+    }
+
+    tcp::acceptor acceptor_;
+    std::vector<tcp::socket> held_;
+};
+
+std::shared_ptr<const config::Config> client_config(const std::string& gateway_url) {
+    auto cfg = std::make_shared<config::Config>();
+    cfg->upstream.gateway_url = gateway_url;
+    cfg->upstream.app_key = "12345678";
+    cfg->upstream.app_secret = "secret";
+    cfg->upstream.attempt_timeout_ms = 1'500;
+    cfg->upstream.retry.max_attempts = 1;
+    cfg->upstream.breaker.min_calls = 1;  // one failure opens a method's breaker
+    cfg->upstream.breaker.failure_ratio = 1.0;
+    return cfg;
+}
+
+CallOptions within(milliseconds budget) {
+    CallOptions options;
+    options.deadline = std::chrono::steady_clock::now() + budget;
+    return options;
+}
+
+// With one connection per host, a second call waits in the client for the first one's
+// connection. Its deadline passing there says nothing about the upstream: it must not open
+// the breaker (the first call, which reached the server and timed out, does).
+TEST(AliExpressClient, WaitingForAConnectionSlotIsNotAnUpstreamFailure) {
+    asio::io_context io;
+    SilentServer server(io);
+    const auto cfg = client_config(server.url());
+    CurlMulti curl(io, /*max_connections_per_host=*/1);
+    BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
+    ClientStats stats;
+    AliExpressClient client(curl, breakers, stats, [cfg] { return cfg; });
+
+    std::optional<Result<nlohmann::json>> held;
+    std::optional<Result<nlohmann::json>> queued;
+    const auto stop_when_both_done = [&] {
+        if (held && queued) {
+            io.stop();
+        }
+    };
+    asio::co_spawn(
+        io,
+        client.call(kLinkGenerate, {}, within(milliseconds(1'500))),
+        [&](const std::exception_ptr&, Result<nlohmann::json> result) {
+            held = std::move(result);
+            stop_when_both_done();
+        }
+    );
+    asio::co_spawn(
+        io,
+        client.call(kProductQuery, {}, within(milliseconds(300))),
+        [&](const std::exception_ptr&, Result<nlohmann::json> result) {
+            queued = std::move(result);
+            stop_when_both_done();
+        }
+    );
+    io.run_for(std::chrono::seconds(30));
+
+    ASSERT_TRUE(held && queued);
+    ASSERT_FALSE(*queued);
+    EXPECT_EQ(queued->error().code, upstream_errc::kLocalLimit) << queued->error().detail();
+    EXPECT_EQ(queued->error().attempts, 1);
+    EXPECT_EQ(breakers.for_method(kProductQuery).state(), CircuitBreaker::State::kClosed);
+    EXPECT_EQ(server.accepted(), 1U);
+
+    ASSERT_FALSE(*held);
+    EXPECT_EQ(held->error().code, upstream_errc::kTimeout) << held->error().detail();
+    EXPECT_EQ(breakers.for_method(kLinkGenerate).state(), CircuitBreaker::State::kOpen);
+}
+
+}  // namespace
+}  // namespace scout::upstream
