@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +59,47 @@ std::shared_ptr<const config::Config> client_config(const std::string& gateway_u
     cfg->upstream.breaker.failure_ratio = 1.0;
     return cfg;
 }
+
+// Takes every free file descriptor number below the soft RLIMIT_NOFILE it then sets, so the
+// next socket() fails with EMFILE; restores both on destruction.
+class FdExhaustion {
+public:
+    FdExhaustion() {
+        getrlimit(RLIMIT_NOFILE, &saved_);
+        int highest = 0;
+        for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+            highest = std::max(highest, std::stoi(entry.path().filename().string()));
+        }
+        // Fill the holes below `highest`; the first dup above it marks the new limit.
+        for (;;) {
+            const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || fd > highest) {
+                if (fd >= 0) {
+                    ::close(fd);
+                }
+                rlimit lowered = saved_;
+                lowered.rlim_cur = static_cast<rlim_t>(std::max(fd, highest + 1));
+                setrlimit(RLIMIT_NOFILE, &lowered);
+                return;
+            }
+            taken_.push_back(fd);
+        }
+    }
+    FdExhaustion(const FdExhaustion&) = delete;
+    FdExhaustion& operator=(const FdExhaustion&) = delete;
+    FdExhaustion(FdExhaustion&&) = delete;
+    FdExhaustion& operator=(FdExhaustion&&) = delete;
+    ~FdExhaustion() {
+        setrlimit(RLIMIT_NOFILE, &saved_);
+        for (const int fd : taken_) {
+            ::close(fd);
+        }
+    }
+
+private:
+    rlimit saved_{};
+    std::vector<int> taken_;
+};
 
 CallOptions within(milliseconds budget) {
     CallOptions options;
@@ -108,6 +154,36 @@ TEST(AliExpressClient, WaitingForAConnectionSlotIsNotAnUpstreamFailure) {
     ASSERT_FALSE(*held);
     EXPECT_EQ(held->error().code, upstream_errc::kTimeout) << held->error().detail();
     EXPECT_EQ(breakers.for_method(kLinkGenerate).state(), CircuitBreaker::State::kOpen);
+}
+
+// Out of file descriptors, Scout cannot even open a socket: the upstream is not to blame.
+TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
+    asio::io_context io;
+    SilentServer server(io);
+    const auto cfg = client_config(server.url());
+    CurlMulti curl(io);
+    BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
+    ClientStats stats;
+    AliExpressClient client(curl, breakers, stats, [cfg] { return cfg; });
+
+    std::optional<Result<nlohmann::json>> result;
+    {
+        const FdExhaustion exhaustion;
+        asio::co_spawn(
+            io,
+            client.call(kProductQuery, {}, within(milliseconds(1'000))),
+            [&](const std::exception_ptr&, Result<nlohmann::json> outcome) {
+                result = std::move(outcome);
+                io.stop();
+            }
+        );
+        io.run_for(std::chrono::seconds(10));
+    }
+    ASSERT_TRUE(result);
+    ASSERT_FALSE(*result);
+    EXPECT_EQ(result->error().code, upstream_errc::kLocalLimit) << result->error().detail();
+    EXPECT_EQ(breakers.for_method(kProductQuery).state(), CircuitBreaker::State::kClosed);
+    EXPECT_EQ(server.accepted(), 0U);
 }
 
 }  // namespace
