@@ -1,6 +1,6 @@
-// Circuit breaker in front of the AliExpress API: a rolling window of call outcomes opens it,
-// a cool-down leads to a few half-open trial calls, and a forced open covers rate-limit bans.
-// One instance is shared by all workers: thread-safe (one mutex, counters are atomics).
+// Circuit breaker in front of one AliExpress API method (see BreakerSet): a rolling window of call
+// outcomes opens it, a cool-down leads to a few half-open trial calls, and a forced open covers
+// rate-limit bans. Shared by all workers: thread-safe (one mutex, counters are atomics).
 #pragma once
 
 #include <scout/config/config.hpp>
