@@ -13,7 +13,7 @@
 #include <scout/monitoring/metrics_handlers.hpp>
 #include <scout/monitoring/request_journal.hpp>
 #include <scout/search/service.hpp>
-#include <scout/upstream/circuit_breaker.hpp>
+#include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
 
@@ -39,14 +39,14 @@ const log::Logger& logger() {
 struct WorkerState {
     WorkerState(
         asio::io_context& io,
-        upstream::CircuitBreaker& breaker,
+        upstream::BreakerSet& breakers,
         upstream::ClientStats& stats,
         ConfigSource config,
         search::SearchShared& shared,
         search::SearchOptions options
     )
         : curl(io),
-          client(curl, breaker, stats, std::move(config)),
+          client(curl, breakers, stats, std::move(config)),
           search(client, shared, std::move(options)) {}
     upstream::CurlMulti curl;
     upstream::AliExpressClient client;
@@ -243,15 +243,20 @@ int App::run() {
         logger().warn("admin.token is empty: the admin and metrics routes answer 404");
     }
 
-    // Shared by all workers: one breaker per upstream, one set of counters.
+    // Shared by all workers: one breaker per upstream method (live settings), one set of
+    // counters.
     upstream::ClientStats upstream_stats;
-    upstream::CircuitBreaker breaker(
-        cfg->upstream.breaker,
+    upstream::BreakerSet breakers(
+        [this] { return config()->upstream.breaker; },
         SteadyClock::instance(),
-        [](upstream::CircuitBreaker::State from, upstream::CircuitBreaker::State to) {
+        [](std::string_view method,
+           upstream::CircuitBreaker::State from,
+           upstream::CircuitBreaker::State to) {
             logger().warn(
                 "upstream circuit breaker changed state",
-                {{"from", upstream::to_string(from)}, {"to", upstream::to_string(to)}}
+                {{"method", method},
+                 {"from", upstream::to_string(from)},
+                 {"to", upstream::to_string(to)}}
             );
         }
     );
@@ -272,7 +277,7 @@ int App::run() {
             // Per worker: its own curl multi handle, client and search service, used only on
             // its thread.
             auto state = std::make_shared<WorkerState>(
-                io, breaker, upstream_stats, config_source, *search_shared, search_options
+                io, breakers, upstream_stats, config_source, *search_shared, search_options
             );
             const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;

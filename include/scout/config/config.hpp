@@ -56,6 +56,7 @@ struct UpstreamConfig {
     int connect_timeout_ms = 1'000;  // TCP/TLS connect deadline
     RetryConfig retry;
     BreakerConfig breaker;
+    int max_ban_s = 300;  // cap on an advertised ban; then the method's breaker probes
 };
 
 struct RedisConfig {

@@ -349,6 +349,7 @@ std::vector<BadValue> bad_values() {
         {"upstream.sign_method", "sha1"},
         {"upstream.target_currency", "usd"},
         {"upstream.target_currency", "USDT"},
+        {"upstream.target_currency", "XYZ"},
         {"upstream.target_language", "en"},
         {"upstream.request_timeout_ms", "0"},
         {"upstream.request_timeout_ms", "3600001"},
@@ -376,6 +377,8 @@ std::vector<BadValue> bad_values() {
         {"upstream.breaker.open_ms", "3600001"},
         {"upstream.breaker.half_open_max_calls", "0"},
         {"upstream.breaker.half_open_max_calls", "101"},
+        {"upstream.max_ban_s", "0"},
+        {"upstream.max_ban_s", "86401"},
         {"redis.url", "http://127.0.0.1:6379"},
         {"redis.url", "redis://127.0.0.1:6379/16"},
         {"redis.url", "redis://127.0.0.1:0/0"},
@@ -671,7 +674,8 @@ TEST(ConfigReload, ReloadableSettings) {
           "upstream.breaker.min_calls",
           "upstream.breaker.window_ms",
           "upstream.breaker.open_ms",
-          "upstream.breaker.half_open_max_calls"}) {
+          "upstream.breaker.half_open_max_calls",
+          "upstream.max_ban_s"}) {
         EXPECT_TRUE(is_reloadable(path)) << path;
     }
     for (const char* path :

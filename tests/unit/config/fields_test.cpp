@@ -95,6 +95,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"upstream.breaker.window_ms", "1400"},
         {"upstream.breaker.open_ms", "1500"},
         {"upstream.breaker.half_open_max_calls", "16"},
+        {"upstream.max_ban_s", "17"},
         {"redis.url", "redis://r.test:6390/2"},
         {"redis.command_timeout_ms", "51"},
         {"redis.connect_timeout_ms", "201"},
@@ -163,6 +164,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.upstream.breaker.window_ms, 1400);
     EXPECT_EQ(c.upstream.breaker.open_ms, 1500);
     EXPECT_EQ(c.upstream.breaker.half_open_max_calls, 16);
+    EXPECT_EQ(c.upstream.max_ban_s, 17);
     EXPECT_EQ(c.redis.url, "redis://r.test:6390/2");
     EXPECT_EQ(c.redis.command_timeout_ms, 51);
     EXPECT_EQ(c.redis.connect_timeout_ms, 201);
