@@ -266,10 +266,16 @@ int App::run() {
     std::unique_ptr<cache::RedisStore> redis_store;
     std::unique_ptr<cache::TieredCache> tiered;
     std::unique_ptr<search::SearchShared> search_shared;
-    const search::SearchOptions search_options = make_search_options(*cfg);
+    search::SearchOptions search_options = make_search_options(*cfg);
+    // Read for every page built, so a reload of the upstream deadline applies.
+    search_options.page_budget = [config_source] {
+        return std::chrono::milliseconds(config_source()->upstream.request_timeout_ms);
+    };
     search::RequestDefaults defaults;
     defaults.currency = cfg->upstream.target_currency;
     defaults.language = cfg->upstream.target_language;
+    defaults.max_depth =
+        std::int64_t{search_options.max_upstream_pages} * search_options.upstream_page_size;
 
     http::Server server(
         server_options(cfg->server),

@@ -344,6 +344,35 @@ std::optional<std::int64_t> parse_price(std::string_view text, std::string_view 
     return low;
 }
 
+std::optional<std::int64_t> parse_decimal_amount(std::string_view text, std::string_view currency) {
+    constexpr std::size_t kMaxIntegerDigits = 15;  // with 3 minor digits, far from INT64_MAX
+    const std::size_t dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view fraction =
+        dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    const auto digits_only = [](std::string_view part) {
+        return std::all_of(part.begin(), part.end(), is_digit);
+    };
+    if (whole.empty() || whole.size() > kMaxIntegerDigits || !digits_only(whole) ||
+        (dot != std::string_view::npos && fraction.empty()) || !digits_only(fraction)) {
+        return std::nullopt;
+    }
+    const auto minor = static_cast<std::size_t>(minor_digits(currency));
+    // Digits past the currency's minor unit may only be zeros ("100.00" JPY is 100).
+    if (fraction.size() > minor &&
+        fraction.find_first_not_of('0', minor) != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::int64_t value = 0;
+    for (const char c : whole) {
+        value = value * 10 + (c - '0');
+    }
+    for (std::size_t i = 0; i < minor; ++i) {
+        value = value * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+    }
+    return value;
+}
+
 std::string format_amount(std::int64_t cents, std::string_view currency) {
     const int digits = minor_digits(currency);
     const bool negative = cents < 0;
