@@ -40,13 +40,13 @@ struct WorkerState {
     WorkerState(
         asio::io_context& io,
         upstream::BreakerSet& breakers,
-        upstream::ClientStats& stats,
+        const upstream::UpstreamMetrics& upstream_metrics,
         ConfigSource config,
         search::SearchShared& shared,
         search::SearchOptions options
     )
         : curl(io),
-          client(curl, breakers, stats, std::move(config)),
+          client(curl, breakers, upstream_metrics, std::move(config)),
           search(client, shared, std::move(options)) {}
     upstream::CurlMulti curl;
     upstream::AliExpressClient client;
@@ -244,14 +244,22 @@ int App::run() {
     }
 
     // Shared by all workers: one breaker per upstream method (live settings), one set of
-    // counters.
-    upstream::ClientStats upstream_stats;
+    // metrics.
+    const upstream::UpstreamMetrics upstream_metrics(metrics);
+    auto& transitions = metrics.counter(
+        "scout_circuit_breaker_transitions_total",
+        "Circuit breaker state changes per upstream method",
+        {"method", "to"}
+    );
     upstream::BreakerSet breakers(
         [this] { return config()->upstream.breaker; },
         SteadyClock::instance(),
-        [](std::string_view method,
-           upstream::CircuitBreaker::State from,
-           upstream::CircuitBreaker::State to) {
+        [&transitions](
+            std::string_view method,
+            upstream::CircuitBreaker::State from,
+            upstream::CircuitBreaker::State to
+        ) {
+            transitions.with({std::string(method), std::string(upstream::to_string(to))}).inc();
             logger().warn(
                 "upstream circuit breaker changed state",
                 {{"method", method},
@@ -260,6 +268,7 @@ int App::run() {
             );
         }
     );
+    breakers.add_state_collector(metrics);
 
     // Shared by all workers, created once the workers' io_contexts exist (below) and destroyed
     // after the server, whose pipelines refer to them.
@@ -283,7 +292,7 @@ int App::run() {
             // Per worker: its own curl multi handle, client and search service, used only on
             // its thread.
             auto state = std::make_shared<WorkerState>(
-                io, breakers, upstream_stats, config_source, *search_shared, search_options
+                io, breakers, upstream_metrics, config_source, *search_shared, search_options
             );
             const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;
