@@ -27,7 +27,9 @@ public:
     [[nodiscard]] std::shared_ptr<const config::Config> config() const { return config_.load(); }
 
 private:
-    void reload();
+    // SIGHUP: apply_reload(), logging any failure; the running configuration stays.
+    void reload() noexcept;
+    void apply_reload();
 
     config::LoadOptions load_options_;
     std::atomic<std::shared_ptr<const config::Config>> config_;
