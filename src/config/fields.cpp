@@ -316,7 +316,7 @@ std::vector<Field> build_table() {
         setting<&C::cache, &CacheConfig::serve_stale_s>("cache.serve_stale_s", int_between(0, 7 * 86'400), kPlain, "Seconds past expiry an entry may be served (stale) when the upstream fails"),
 
         setting<&C::search, &SearchConfig::cursor_secret>("search.cursor_secret", secrets_required_in_production(), kSecret | kTrim, "HMAC keys of pagination cursors: the first signs, every one verifies (rotation); empty = random per process, development and staging only"),
-        setting<&C::search, &SearchConfig::cursor_max_age_s>("search.cursor_max_age_s", int_between(60, 30 * 86'400), kPlain, "Seconds a cursor stays valid after it was issued; older ones get 400"),
+        setting<&C::search, &SearchConfig::cursor_max_age_s>("search.cursor_max_age_s", int_between(1, 30 * 86'400), kPlain, "Seconds a cursor stays valid after it was issued; older ones get 400"),
         setting<&C::search, &SearchConfig::max_response_bytes>("search.max_response_bytes", int_between(4 * kKiB, 64 * kMiB), kPlain, "Largest /search body; bigger pages are cut and continue by cursor"),
         setting<&C::search, &SearchConfig::max_price>("search.max_price", int_between(1, 1'000'000'000), kPlain, "Prices above this (major units) make a product invalid"),
         setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::weights, &SearchConfig::Quality::Weights::rating>("search.quality.weights.rating", real_between(0.0, 100.0, false), kPlain, "Weight of the rating in the quality score"),

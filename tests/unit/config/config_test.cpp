@@ -42,6 +42,15 @@ std::vector<std::string> error_paths(const LoadResult& result) {
     return out;
 }
 
+// Every setting production requires, from the environment as production hosts set them.
+Environment production_environment() {
+    return {
+        {"SCOUT_UPSTREAM_APP_KEY", "key"},
+        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
+        {"SCOUT_ADMIN_TOKEN", "token"},
+        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"}};
+}
+
 class ConfigLoad : public ::testing::Test {
 protected:
     LoadOptions options(Overrides overrides = {}, Environment environment = {}) const {
@@ -432,7 +441,7 @@ std::vector<BadValue> bad_values() {
         {"search.quality.min_rating", "5.5"},
         {"search.quality.min_orders", "-3"},
         {"search.dedupe.title_similarity", "0"},
-        {"search.cursor_max_age_s", "59"},
+        {"search.cursor_max_age_s", "0"},
         {"search.cursor_max_age_s", "2592001"},
     };
 }
@@ -598,11 +607,8 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
     );
 
     // Whitespace only is not set.
-    o.environment = {
-        {"SCOUT_UPSTREAM_APP_KEY", " \r\n"},
-        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
-        {"SCOUT_ADMIN_TOKEN", "token"},
-        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"}};
+    o.environment = production_environment();
+    o.environment["SCOUT_UPSTREAM_APP_KEY"] = " \r\n";
     result = load(o);
     EXPECT_EQ(error_paths(result), std::vector<std::string>{"upstream.app_key"});
 
@@ -617,10 +623,7 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
 TEST_F(ConfigLoad, ProductionRequiresACursorSecret) {
     auto o = options();
     o.env = "production";
-    o.environment = {
-        {"SCOUT_UPSTREAM_APP_KEY", "key"},
-        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
-        {"SCOUT_ADMIN_TOKEN", "token"}};
+    o.environment = production_environment();
     for (const char* unset : {"", "[]", R"([" ", "\n"])"}) {
         o.environment["SCOUT_SEARCH_CURSOR_SECRET"] = unset;
         const auto result = load(o);
@@ -659,11 +662,7 @@ TEST_F(ConfigLoad, CursorSecretIsAListAndTakesTheOlderSingleStringForm) {
 TEST_F(ConfigLoad, ProductionRefusesPlainHttpGatewayUnlessLoopback) {
     auto o = options();
     o.env = "production";
-    o.environment = {
-        {"SCOUT_UPSTREAM_APP_KEY", "key"},
-        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
-        {"SCOUT_ADMIN_TOKEN", "token"},
-        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"}};
+    o.environment = production_environment();
     o.overrides = {{"upstream.gateway_url", "http://api-sg.aliexpress.com/sync"}};
     auto result = load(o);
     EXPECT_EQ(error_paths(result), std::vector<std::string>{"upstream.gateway_url"});
@@ -696,11 +695,7 @@ TEST_F(ConfigLoad, GraceShorterThanTheLongestRequestIsAnErrorInProductionElseAWa
 
     auto o = options({{"server.shutdown_grace_ms", short_grace}});
     o.env = "production";
-    o.environment = {
-        {"SCOUT_UPSTREAM_APP_KEY", "key"},
-        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
-        {"SCOUT_ADMIN_TOKEN", "token"},
-        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"}};
+    o.environment = production_environment();
     result = load(o);
     EXPECT_EQ(error_paths(result), std::vector<std::string>{"server.shutdown_grace_ms"});
     EXPECT_THAT(format_errors(result.errors), HasSubstr("server.shutdown_grace_ms"));
