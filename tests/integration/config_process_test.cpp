@@ -184,6 +184,33 @@ TEST(ScoutOutput, AClosedStdoutPipeDoesNotKillAMemoryOnlyScout) {
     EXPECT_EQ(scout.process().wait_for(seconds(20)), 0);
 }
 
+// ---- B8: a stdout pipe nobody reads -----------------------------------------------------------
+
+TEST(ScoutOutput, AStdoutPipeNobodyReadsNeverStallsRequests) {
+    StdoutPipe pipe;  // held open and never read: full after 64 KiB
+    ScoutProcess scout({.settings = {{"server.threads", "1"}}, .stdout_path = pipe.path()});
+    // More access-log lines than the pipe and the log queue (8192 lines) hold together;
+    // pipelined in batches on one keep-alive connection to keep the test short.
+    constexpr int kRequests = 12'000;
+    constexpr int kBatch = 50;
+    std::string batch;
+    for (int i = 0; i < kBatch; ++i) {
+        batch += "GET /health HTTP/1.1\r\nHost: scout\r\n\r\n";
+    }
+    HttpConnection connection(scout.port(), seconds(10));
+    int answered = 0;
+    while (answered < kRequests) {
+        ASSERT_TRUE(connection.send(batch)) << "after " << answered << " answers";
+        for (int i = 0; i < kBatch; ++i) {
+            const auto response = connection.read_response();
+            ASSERT_TRUE(response) << "no answer after " << answered << " answers";
+            ASSERT_EQ(response->status, 200);
+            ++answered;
+        }
+    }
+    EXPECT_TRUE(scout.process().running());
+}
+
 // ---- B7, A10: cursors across instances, rotation and expiry -----------------------------------
 
 ScoutProcess::Options cursor_scout(const SimProcess& sim, const std::string& secrets) {
