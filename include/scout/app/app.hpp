@@ -6,7 +6,9 @@
 #include <scout/config/config.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace scout::app {
 
@@ -30,8 +32,12 @@ private:
     // SIGHUP: apply_reload(), logging any failure; the running configuration stays.
     void reload() noexcept;
     void apply_reload();
+    // Runs after every successful reload with the new configuration: how a component built
+    // once takes a reloadable setting (docs/extending.md).
+    void on_reload(std::function<void(const config::Config&)> listener);
 
     config::LoadOptions load_options_;
+    std::vector<std::function<void(const config::Config&)>> reload_listeners_;
     std::atomic<std::shared_ptr<const config::Config>> config_;
 };
 
