@@ -3,7 +3,6 @@
 #include <scout/cache/tiered_cache.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/version.hpp>
-#include <scout/http/request_id.hpp>
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
@@ -100,15 +99,23 @@ search::SearchOptions make_search_options(const config::Config& cfg) {
     options.max_response_bytes = cfg.search.max_response_bytes;
     options.tracking_id = cfg.upstream.tracking_id;
     options.affiliate_link_ttl = std::chrono::seconds(cfg.cache.ttl.affiliate_link_s);
-    options.cursor_secret = cfg.search.cursor_secret;
-    if (options.cursor_secret.empty()) {
-        options.cursor_secret = http::mint_request_id() + http::mint_request_id();
+    options.affiliate_timeout = std::chrono::milliseconds(config::kAffiliateLinkBudgetMs);
+    options.cursor_keys.secrets = cfg.search.cursor_secret;
+    options.cursor_keys.max_age = std::chrono::seconds(cfg.search.cursor_max_age_s);
+    if (options.cursor_keys.secrets.empty()) {  // not in production: validation requires one
+        options.cursor_keys.secrets.push_back(search::random_cursor_secret());
         logger().warn(
             "search.cursor_secret is empty: using a random one; cursors will not survive a restart "
             "or work across instances"
         );
     }
     return options;
+}
+
+void log_reload_failure(std::string_view errors) {
+    logger().error(
+        "configuration reload failed; keeping the current configuration", {{"errors", errors}}
+    );
 }
 
 log::Options log_options(const config::LogConfig& cfg) {
@@ -440,21 +447,41 @@ int App::run() {
     return 0;
 }
 
-void App::reload() {
+void App::reload() noexcept {
+    // Runs in the SIGHUP handler: nothing may escape, whatever the new files contain.
+    try {
+        apply_reload();
+    } catch (const std::exception& e) {
+        log_reload_failure(e.what());
+    } catch (...) {
+        log_reload_failure("unknown exception");
+    }
+}
+
+void App::apply_reload() {
     logger().info("SIGHUP: reloading configuration");
     config::LoadResult result = config::load(load_options_);
     if (!result.config) {
-        logger().error(
-            "configuration reload failed; keeping the current configuration",
-            {{"errors", config::format_errors(result.errors)}}
-        );
+        log_reload_failure(config::format_errors(result.errors));
         return;
     }
     std::vector<std::string> ignored;
     const auto current = config();
-    auto next = std::make_shared<const config::Config>(
-        config::apply_reloadable(*current, *result.config, ignored)
-    );
+    // The running non-reloadable values with the new reloadable ones: a mix the loader never
+    // saw (e.g. a longer request timeout against the old grace period), so validate it too.
+    config::LoadResult combined =
+        config::validate(config::apply_reloadable(*current, *result.config, ignored));
+    if (!combined.config) {
+        log_reload_failure(config::format_errors(combined.errors));
+        return;
+    }
+    if (!combined.warnings.empty()) {
+        logger().warn(
+            "configuration warning",
+            {{"warnings", config::format_errors(combined.warnings, "config warning")}}
+        );
+    }
+    auto next = std::make_shared<const config::Config>(std::move(*combined.config));
     for (const std::string& path : ignored) {
         logger().warn("setting changed on disk but needs a restart", {{"setting", path}});
     }
