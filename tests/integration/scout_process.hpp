@@ -21,6 +21,7 @@ public:
         std::string default_json = "{}";
         std::string development_json = "{}";
         bool wait_ready = true;
+        int max_open_files = 0;  // > 0: start under `ulimit -n` (soft and hard limit)
     };
 
     explicit ScoutProcess(Options options);
