@@ -215,6 +215,41 @@ TEST(FrontDoor, IdleKeepAliveTimeoutIsSeparateFromTheHeaderTimeout) {
     EXPECT_TRUE(dropped.closed_by_peer(seconds(10)));
 }
 
+ScoutProcess::Options with_sim(
+    const SimProcess& sim, std::vector<std::pair<std::string, std::string>> extra
+) {
+    ScoutProcess::Options options;
+    options.settings = {
+        {"upstream.gateway_url", sim.gateway_url()},
+        {"upstream.app_key", kSimAppKey},
+        {"upstream.app_secret", kSimAppSecret},
+        {"search.cursor_secret", "test-cursor-secret"},
+    };
+    options.settings.insert(options.settings.end(), extra.begin(), extra.end());
+    return options;
+}
+
+// A client that pipelines requests and never reads: the server's write blocks once the socket
+// buffers are full, and server.write_timeout_ms (not the body timeout) ends the connection.
+TEST(FrontDoor, ResponsesNotReadWithinTheWriteTimeoutCloseTheConnection) {
+    SimProcess sim;
+    ScoutProcess scout(
+        with_sim(sim, {{"server.write_timeout_ms", "500"}, {"server.body_timeout_ms", "60000"}})
+    );
+    const std::string target = "/search?q=usb&page_size=50";
+    const auto warm = http_get(scout.port(), target);  // later answers are cache hits
+    ASSERT_TRUE(warm);
+    ASSERT_EQ(warm->status, 200);
+    std::string pipelined;
+    for (std::size_t bytes = 0; bytes < 64 * kMiB; bytes += warm->body.size()) {
+        pipelined += raw_request("GET", target);
+    }
+    HttpConnection never_reads(scout.port());
+    never_reads.send(pipelined);  // may fail once the server gives up on the connection
+    std::this_thread::sleep_for(seconds(3));
+    EXPECT_TRUE(never_reads.closed_by_peer(seconds(2)));
+}
+
 TEST(FrontDoor, LastRequestAllowedOnAConnectionIsAnsweredWithConnectionClose) {
     ScoutProcess scout({.settings = {{"server.max_requests_per_connection", "3"}}});
     HttpConnection connection(scout.port());
