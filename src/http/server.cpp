@@ -428,6 +428,9 @@ private:
             const auto [write_ec, written] = co_await write(s, response);
             s.end_request();
             if (write_ec || !keep_alive) {
+                if (!write_ec && has_unread_input(s)) {
+                    co_await linger(s);  // pipelined requests past the last one we answer
+                }
                 break;
             }
         }
@@ -582,6 +585,11 @@ private:
         if (!ec) {
             co_await linger(s);
         }
+    }
+
+    static bool has_unread_input(Session& s) {
+        boost::system::error_code ec;
+        return s.buffer.size() != 0 || s.stream.socket().available(ec) != 0;
     }
 
     // The client may still be sending what we refused (a body or header over the limit);

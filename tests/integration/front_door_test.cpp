@@ -261,6 +261,20 @@ TEST(FrontDoor, LastRequestAllowedOnAConnectionIsAnsweredWithConnectionClose) {
         EXPECT_EQ(response->header("connection"), i < 3 ? "" : "close") << "request " << i;
     }
     EXPECT_TRUE(connection.closed_by_peer(seconds(10)));
+
+    // Requests pipelined past the last one are discarded: no reset destroys its answer.
+    HttpConnection pipelining(scout.port());
+    std::string five;
+    for (int i = 0; i < 5; ++i) {
+        five += raw_request("GET", "/health");
+    }
+    ASSERT_TRUE(pipelining.send(five));
+    for (int i = 1; i <= 3; ++i) {
+        const auto response = pipelining.read_response();
+        ASSERT_TRUE(response) << "pipelined request " << i;
+        EXPECT_EQ(response->status, 200);
+    }
+    EXPECT_TRUE(pipelining.closed_by_peer(seconds(10)));
 }
 
 // More idle keep-alive connections than file descriptors allow: the cap keeps fds in reserve,
