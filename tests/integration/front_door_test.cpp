@@ -281,7 +281,10 @@ TEST(FrontDoor, LastRequestAllowedOnAConnectionIsAnsweredWithConnectionClose) {
 // idle connections make room for new ones, and /health from a new connection is answered.
 TEST(FrontDoor, HealthIsAnsweredWhileMoreConnectionsAreHeldThanFdsAllow) {
     ScoutProcess scout(
-        {.settings = {{"server.threads", "1"}, {"server.header_timeout_ms", "60000"}},
+        {.settings =
+             {{"server.threads", "1"},
+              {"server.header_timeout_ms", "60000"},
+              {"admin.token", "front-door-test-token-0123456789"}},
          .max_open_files = 64}
     );
     std::vector<std::unique_ptr<HttpConnection>> held;
@@ -296,8 +299,15 @@ TEST(FrontDoor, HealthIsAnsweredWhileMoreConnectionsAreHeldThanFdsAllow) {
     EXPECT_NE(
         log.find("server.max_connections lowered to fit the open-file limit"), std::string::npos
     );
-    EXPECT_NE(log.find("connection limit reached"), std::string::npos);
     EXPECT_EQ(log.find("Too many open files"), std::string::npos);
+    const auto metrics = http_get(
+        scout.port(), "/metrics", {{"Authorization", "Bearer front-door-test-token-0123456789"}}
+    );
+    ASSERT_TRUE(metrics);
+    const std::string name = "\nscout_http_connection_limit_reached_total ";
+    const auto at = metrics->body.find(name);
+    ASSERT_NE(at, std::string::npos) << metrics->body;
+    EXPECT_GT(std::stod(metrics->body.substr(at + name.size())), 0.0);
 }
 
 TEST(FrontDoor, SecondInstanceOnATakenPortExits70) {
