@@ -19,6 +19,7 @@
 #include "app/search_handler.hpp"
 
 #include <csignal>
+#include <exception>
 #include <functional>
 #include <string>
 #include <thread>
@@ -150,8 +151,66 @@ http::ServerOptions server_options(const config::ServerConfig& cfg) {
     options.max_header_bytes = cfg.max_header_bytes;
     options.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
     options.body_timeout = std::chrono::milliseconds(cfg.body_timeout_ms);
-    options.write_timeout = std::chrono::milliseconds(cfg.body_timeout_ms);
+    options.write_timeout = std::chrono::milliseconds(cfg.write_timeout_ms);
+    options.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+    options.max_requests_per_connection = static_cast<std::size_t>(cfg.max_requests_per_connection);
+    options.max_connections = static_cast<std::size_t>(cfg.max_connections);
     return options;
+}
+
+// Polls `done` every 10 ms until it holds or `limit` has passed; returns whether it held.
+awaitable<bool> poll_until(std::chrono::milliseconds limit, std::function<bool()> done) {
+    asio::steady_timer tick(co_await asio::this_coro::executor);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            co_return false;
+        }
+        tick.expires_after(std::chrono::milliseconds(10));
+        co_await tick.async_wait(nothrow);
+    }
+    co_return true;
+}
+
+// On SIGTERM/SIGINT: stop accepting (idle connections close), wait for the requests in
+// flight up to the grace period, then close every connection and wait (up to 1 s) for the
+// sessions to end so no response is cut mid-write; then end the signal waits, which lets the
+// control context return. The references outlive the control context's run().
+awaitable<void> drain_on_signal(
+    asio::signal_set& stop_signals,
+    asio::signal_set& reload_signals,
+    http::Server& server,
+    monitoring::HealthState& health,
+    ConfigSource config
+) {
+    const auto [ec, signal] = co_await stop_signals.async_wait(nothrow);
+    if (ec) {
+        co_return;
+    }
+    const auto grace = std::chrono::milliseconds(config()->server.shutdown_grace_ms);
+    logger().info(
+        "draining",
+        {{"signal", signal},
+         {"grace_ms", grace.count()},
+         {"active_requests", server.active_requests()},
+         {"open_connections", server.open_connections()}}
+    );
+    health.draining.store(true);
+    server.drain();
+    const std::function<bool()> no_requests = [&server] { return server.active_requests() == 0; };
+    if (!co_await poll_until(grace, no_requests)) {
+        logger().warn(
+            "grace period over; closing connections with requests in flight",
+            {{"active_requests", server.active_requests()}}
+        );
+    }
+    server.close_all();
+    const std::function<bool()> no_connections = [&server] {
+        return server.open_connections() == 0;
+    };
+    co_await poll_until(std::chrono::seconds(1), no_connections);
+    reload_signals.cancel();
+    stop_signals.cancel();
 }
 
 void add_monitoring_routes(
@@ -208,6 +267,13 @@ void add_server_collector(monitoring::Registry& metrics, const http::Server& ser
             "scout_http_connections_open",
             "Client connections open",
             static_cast<double>(server.open_connections())
+        );
+        out.push_back(
+            {"scout_http_connection_limit_reached_total",
+             "Times a worker reached its share of server.max_connections and paused accepting",
+             MetricType::kCounter,
+             {},
+             {{{}, static_cast<double>(server.connection_limit_reached()), {}}}}
         );
         gauge(
             "scout_uptime_seconds",
@@ -326,20 +392,25 @@ int App::run() {
     // L2: one Redis connection per worker, on that worker's io_context. Redis being down at
     // start-up is not an error: the clients keep reconnecting and the cache runs memory-only.
     std::vector<std::unique_ptr<cache::RedisClient>> redis_clients;
-    struct StopRedis {  // runs before the server (and its io_contexts) is destroyed
+    // On every exit path: stop the server (its sessions end while what they use is alive),
+    // then the Redis clients, before the server and its io_contexts are destroyed.
+    struct StopInOrder {
+        http::Server& server;
         std::vector<std::unique_ptr<cache::RedisClient>>& clients;
-        explicit StopRedis(std::vector<std::unique_ptr<cache::RedisClient>>& c) : clients(c) {}
-        StopRedis(const StopRedis&) = delete;
-        StopRedis& operator=(const StopRedis&) = delete;
-        StopRedis(StopRedis&&) = delete;
-        StopRedis& operator=(StopRedis&&) = delete;
-        ~StopRedis() {
+        StopInOrder(http::Server& s, std::vector<std::unique_ptr<cache::RedisClient>>& c)
+            : server(s), clients(c) {}
+        StopInOrder(const StopInOrder&) = delete;
+        StopInOrder& operator=(const StopInOrder&) = delete;
+        StopInOrder(StopInOrder&&) = delete;
+        StopInOrder& operator=(StopInOrder&&) = delete;
+        ~StopInOrder() {
+            server.stop();
             for (auto& client : clients) {
                 client->stop();
             }
             clients.clear();
         }
-    } stop_redis{redis_clients};
+    } stop_in_order{server, redis_clients};
     if (!cfg->redis.url.empty()) {
         auto counters = std::make_shared<cache::RedisCounters>();
         std::vector<cache::RedisClient*> raw;
@@ -375,7 +446,6 @@ int App::run() {
     asio::io_context control;
     asio::signal_set stop_signals(control, SIGTERM, SIGINT);
     asio::signal_set reload_signals(control, SIGHUP);
-    bool stopping = false;
 
     std::function<void()> wait_reload = [&] {
         reload_signals.async_wait([&](const boost::system::error_code& ec, int /*signal*/) {
@@ -388,56 +458,19 @@ int App::run() {
     };
     wait_reload();
 
-    // Drain in two phases, polled every 10 ms on this thread: wait for requests in flight
-    // (up to the grace period), then close every connection and wait (up to 1 s) for the
-    // sessions to finish so no response is cut mid-write.
-    asio::steady_timer drain_timer(control);
-    std::chrono::steady_clock::time_point drain_deadline;
-    bool closing = false;
-    std::function<void()> poll_drain = [&] {
-        const auto now = std::chrono::steady_clock::now();
-        if (!closing && (server.active_requests() == 0 || now >= drain_deadline)) {
-            if (server.active_requests() != 0) {
-                logger().warn(
-                    "grace period over; closing connections with requests in flight",
-                    {{"active_requests", server.active_requests()}}
-                );
+    asio::co_spawn(
+        control,
+        drain_on_signal(stop_signals, reload_signals, server, *health, config_source),
+        [](const std::exception_ptr& error) {
+            try {
+                if (error) {
+                    std::rethrow_exception(error);
+                }
+            } catch (const std::exception& e) {
+                logger().error("drain failed", {{"error", e.what()}});
             }
-            closing = true;
-            server.close_all();
-            drain_deadline = now + std::chrono::seconds(1);
         }
-        if (closing && (server.open_connections() == 0 || now >= drain_deadline)) {
-            reload_signals.cancel();
-            stop_signals.cancel();
-            return;
-        }
-        drain_timer.expires_after(std::chrono::milliseconds(10));
-        drain_timer.async_wait([&](const boost::system::error_code& ec) {
-            if (!ec) {
-                poll_drain();
-            }
-        });
-    };
-
-    stop_signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-        if (ec || stopping) {
-            return;
-        }
-        stopping = true;
-        const auto grace = std::chrono::milliseconds(config()->server.shutdown_grace_ms);
-        logger().info(
-            "draining",
-            {{"signal", signal},
-             {"grace_ms", grace.count()},
-             {"active_requests", server.active_requests()},
-             {"open_connections", server.open_connections()}}
-        );
-        health->draining.store(true);
-        server.drain();
-        drain_deadline = std::chrono::steady_clock::now() + grace;
-        poll_drain();
-    });
+    );
 
     control.run();
     server.stop();

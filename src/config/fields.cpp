@@ -273,6 +273,10 @@ std::vector<Field> build_table() {
         setting<&C::server, &Srv::max_header_bytes>("server.max_header_bytes", int_between(kKiB, kMiB), kPlain, "Largest request header accepted; larger gets 431"),
         setting<&C::server, &Srv::header_timeout_ms>("server.header_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to receive a request header"),
         setting<&C::server, &Srv::body_timeout_ms>("server.body_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to receive a request body"),
+        setting<&C::server, &Srv::write_timeout_ms>("server.write_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to send a response"),
+        setting<&C::server, &Srv::idle_timeout_ms>("server.idle_timeout_ms", int_between(1, kHourMs), kPlain, "Keep-alive: time a connection may wait for its next request"),
+        setting<&C::server, &Srv::max_requests_per_connection>("server.max_requests_per_connection", int_between(0, 1'000'000'000), kPlain, "Requests per connection; the last response carries Connection: close; 0 = unlimited"),
+        setting<&C::server, &Srv::max_connections>("server.max_connections", int_between(1, 10'000'000), kPlain, "Open client connections per process, split evenly over the workers; lowered to fit the open-file limit"),
         setting<&C::server, &Srv::shutdown_grace_ms>("server.shutdown_grace_ms", both(int_between(0, 600'000), covers_longest_request()), kPlain, "How long in-flight requests may finish after SIGTERM"),
 
         setting<&C::upstream, &Up::gateway_url>("upstream.gateway_url", both(matching(is_http_url, "an http(s)://host[:port]/path URL"), https_in_production()), kPlain, "AliExpress Affiliate API gateway"),

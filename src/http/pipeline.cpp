@@ -9,9 +9,31 @@ awaitable<Response> Next::operator()(RequestContext& ctx) const {
     return pipeline_->run(index_, ctx);
 }
 
+namespace {
+
+// The origin-form part of an absolute-form target: what follows "scheme://authority" (empty
+// when nothing does, or "?query" when there is no path). Other targets are returned as is.
+std::string_view origin_form(std::string_view target) {
+    if (target.empty() || target.front() == '/') {
+        return target;
+    }
+    const auto scheme_end = target.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return target;
+    }
+    const auto path_start = target.find_first_of("/?", scheme_end + 3);
+    return path_start == std::string_view::npos ? std::string_view{} : target.substr(path_start);
+}
+
+}  // namespace
+
 void split_target(std::string_view target, std::string_view& path, std::string_view& query) {
+    target = origin_form(target);
     const auto mark = target.find('?');
     path = target.substr(0, mark);
+    if (path.empty()) {
+        path = "/";  // "http://host" and "http://host?q" name the root
+    }
     query = mark == std::string_view::npos ? std::string_view{} : target.substr(mark + 1);
 }
 

@@ -3,6 +3,10 @@
 #include <boost/beast/http/field.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <chrono>
+#include <cstdio>
+
 namespace scout::http {
 
 Response json_response(Status status, std::string body, unsigned version) {
@@ -25,7 +29,42 @@ std::string error_body(
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void append_head(const Response& response, std::string& out) {
+std::string format_http_date(std::time_t time) {
+    // By hand rather than strftime: %a and %b follow the C locale.
+    static constexpr std::array<const char*, 7> kDays = {
+        "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 12> kMonths = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::tm utc{};
+    gmtime_r(&time, &utc);
+    std::array<char, 32> text{};
+    const int length = std::snprintf(
+        text.data(),
+        text.size(),
+        "%s, %02d %s %04d %02d:%02d:%02d GMT",
+        kDays.at(static_cast<std::size_t>(utc.tm_wday)),
+        utc.tm_mday,
+        kMonths.at(static_cast<std::size_t>(utc.tm_mon)),
+        utc.tm_year + 1900,
+        utc.tm_hour,
+        utc.tm_min,
+        utc.tm_sec
+    );
+    return {text.data(), static_cast<std::size_t>(length > 0 ? length : 0)};
+}
+
+std::string_view current_http_date() {
+    thread_local std::time_t formatted_at = -1;
+    thread_local std::string text;
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    if (now != formatted_at) {
+        formatted_at = now;
+        text = format_http_date(now);
+    }
+    return text;
+}
+
+void append_head(const Response& response, std::string& out, std::string_view date) {
     const unsigned version = response.version();
     out += "HTTP/";
     out += static_cast<char>('0' + version / 10 % 10);
@@ -41,6 +80,11 @@ void append_head(const Response& response, std::string& out) {
     const auto reason = response.reason();
     out.append(reason.data(), reason.size());
     out += "\r\n";
+    if (!date.empty()) {
+        out += "Date: ";
+        out.append(date.data(), date.size());
+        out += "\r\n";
+    }
     for (const auto& field : response.base()) {
         const auto name = field.name_string();
         const auto value = field.value();

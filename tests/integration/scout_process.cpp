@@ -40,6 +40,14 @@ ScoutProcess::ScoutProcess(Options options) : port_(free_port()) {
         p.args.push_back("--set");
         p.args.push_back(path + "=" + value);
     }
+    if (options.max_open_files > 0) {
+        p.args.insert(p.args.begin(), p.program);
+        p.args.insert(
+            p.args.begin(),
+            {"-c", "ulimit -n " + std::to_string(options.max_open_files) + R"( && exec "$0" "$@")"}
+        );
+        p.program = "/bin/sh";
+    }
     p.env = options.env;
     p.unset_env = inherited_scout_vars();
     p.stdout_path = options.stdout_path.empty() ? dir_.path() + "/stdout.txt" : options.stdout_path;

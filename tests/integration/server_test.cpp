@@ -140,14 +140,16 @@ TEST(ScoutServer, MalformedRequestIs400) {
 }
 
 TEST(ScoutServer, SlowClientWithHalfAHeaderIsCutOff) {
-    ScoutProcess scout({.settings = {{"server.header_timeout_ms", "300"}}});
+    ScoutProcess scout(
+        {.settings = {{"server.header_timeout_ms", "300"}, {"server.idle_timeout_ms", "300"}}}
+    );
     HttpConnection slow(scout.port());
     ASSERT_TRUE(slow.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
     const auto started = std::chrono::steady_clock::now();
     EXPECT_TRUE(slow.closed_by_peer(seconds(5)));
     EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(4));
 
-    // An idle keep-alive connection is cut off the same way.
+    // An idle keep-alive connection is cut off too (server.idle_timeout_ms).
     HttpConnection idle(scout.port());
     ASSERT_TRUE(idle.send(raw_request("GET", "/health")));
     ASSERT_TRUE(idle.read_response());
@@ -188,10 +190,12 @@ TEST(ScoutServer, AccessLogIsOneJsonLinePerRequestWithRequestId) {
 
 TEST(ScoutLifecycle, SigtermDrainsInFlightRequestThenExitsZero) {
     ScoutProcess scout({.settings = {{"server.shutdown_grace_ms", "10000"}}});
-    // A keep-alive connection that has already been used (as a load balancer's probe is).
+    // A load balancer's probe on a used keep-alive connection, its next request half sent
+    // (an idle connection would be closed when the drain starts).
     HttpConnection probe(scout.port());
     ASSERT_TRUE(probe.send(raw_request("GET", "/health")));
     ASSERT_TRUE(probe.read_response());
+    ASSERT_TRUE(probe.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
 
     // A request in flight: its header is sent, its body only half.
     HttpConnection in_flight(scout.port());
@@ -202,7 +206,7 @@ TEST(ScoutLifecycle, SigtermDrainsInFlightRequestThenExitsZero) {
     scout.process().signal(SIGTERM);
     // Health now reports draining, and the listener is closed to new connections.
     ASSERT_TRUE(eventually(seconds(5), [&] { return !HttpConnection(scout.port()).connected(); }));
-    ASSERT_TRUE(probe.send(raw_request("GET", "/health")));
+    ASSERT_TRUE(probe.send("\r\n"));
     const auto draining = probe.read_response();
     ASSERT_TRUE(draining);
     EXPECT_EQ(draining->status, 503);

@@ -24,6 +24,10 @@ struct ServerConfig {
     std::size_t max_header_bytes = 16U << 10U;  // larger request headers get 431
     int header_timeout_ms = 10'000;             // time allowed to receive a request header
     int body_timeout_ms = 30'000;               // time allowed to receive a request body
+    int write_timeout_ms = 30'000;              // time allowed to send a response
+    int idle_timeout_ms = 60'000;               // keep-alive: time allowed between requests
+    int max_requests_per_connection = 1000;     // then Connection: close; 0 = unlimited
+    int max_connections = 10'000;               // per process, split over the workers
     int shutdown_grace_ms = 10'000;             // in-flight requests get this long on SIGTERM
 };
 

@@ -66,7 +66,8 @@ private:
     std::vector<Link> chain_;
 };
 
-// Splits a request target into path and query (views into `target`).
+// Splits a request target into path and query (views into `target`). An absolute-form target
+// ("http://host:port/path?q", RFC 9112 3.2.2) is routed by its path; its authority is ignored.
 void split_target(std::string_view target, std::string_view& path, std::string_view& query);
 
 }  // namespace scout::http

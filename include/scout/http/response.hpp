@@ -4,6 +4,7 @@
 
 #include <scout/http/request_context.hpp>
 
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -24,8 +25,16 @@ Response error_response(
 // Appends the status line and header block of `response` (through the blank line) to `out`,
 // as Beast's serializer would write them: the head of a response whose body is written right
 // after it as is, in the same gather write. Only for a response that is not chunked (the
-// body would need chunk framing: use Beast's serializer for those).
-void append_head(const Response& response, std::string& out);
+// body would need chunk framing: use Beast's serializer for those). A non-empty `date` is
+// written as a `Date` field right after the status line.
+void append_head(const Response& response, std::string& out, std::string_view date = {});
+
+// `time` as an IMF-fixdate (RFC 9110 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string format_http_date(std::time_t time);
+
+// The current IMF-fixdate, formatted at most once per second per thread; the view stays
+// valid until the calling thread asks again.
+std::string_view current_http_date();
 
 // Only the JSON text of an error body (for tests and non-Beast callers).
 std::string error_body(

@@ -128,6 +128,10 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"search.quality.min_rating", "3.5"},
         {"search.quality.min_orders", "7"},
         {"search.dedupe.title_similarity", "0.8"},
+        {"server.write_timeout_ms", "7004"},
+        {"server.idle_timeout_ms", "7005"},
+        {"server.max_requests_per_connection", "7006"},
+        {"server.max_connections", "7007"},
     };
     ASSERT_EQ(o.overrides.size(), setting_paths().size()) << "add the new setting here";
     auto result = load(o);
@@ -145,6 +149,10 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.server.header_timeout_ms, 7001);
     EXPECT_EQ(c.server.body_timeout_ms, 7002);
     EXPECT_EQ(c.server.shutdown_grace_ms, 7003);
+    EXPECT_EQ(c.server.write_timeout_ms, 7004);
+    EXPECT_EQ(c.server.idle_timeout_ms, 7005);
+    EXPECT_EQ(c.server.max_requests_per_connection, 7006);
+    EXPECT_EQ(c.server.max_connections, 7007);
     EXPECT_EQ(c.upstream.gateway_url, "http://gw.test/api");
     EXPECT_EQ(c.upstream.app_key, "key");
     EXPECT_EQ(c.upstream.app_secret, "secret");

@@ -101,6 +101,20 @@ TEST(Pipeline, SplitsTargetIntoPathAndQuery) {
     EXPECT_EQ(query, "");
 }
 
+TEST(Pipeline, RoutesAnAbsoluteFormTargetByItsPath) {
+    std::string_view path;
+    std::string_view query;
+    split_target("http://127.0.0.1:8080/search?q=usb", path, query);
+    EXPECT_EQ(path, "/search");
+    EXPECT_EQ(query, "q=usb");
+    split_target("http://example.com", path, query);
+    EXPECT_EQ(path, "/");
+    EXPECT_EQ(query, "");
+    split_target("https://example.com?x=1", path, query);
+    EXPECT_EQ(path, "/");
+    EXPECT_EQ(query, "x=1");
+}
+
 TEST(ErrorBody, HasCodeMessageAndRequestIdAndSurvivesInvalidUtf8) {
     const auto body =
         nlohmann::json::parse(error_body("bad_request", "bad \xff byte \"q\"", "id-1"));

@@ -42,6 +42,21 @@ TEST(AppendHead, MatchesBeastsSerializerForATypicalResponse) {
     EXPECT_TRUE(head.ends_with("\r\n\r\n"));
 }
 
+TEST(AppendHead, WritesTheDateRightAfterTheStatusLine) {
+    Response response = json_response(Status::ok, "{}");
+    std::string out;
+    append_head(response, out, "Sun, 06 Nov 1994 08:49:37 GMT");
+    EXPECT_TRUE(out.starts_with("HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"));
+    EXPECT_TRUE(out.ends_with(beast_head(response).substr(17)));  // then the fields as Beast
+}
+
+TEST(HttpDate, IsAnImfFixdate) {
+    EXPECT_EQ(format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110 5.6.7
+    EXPECT_EQ(format_http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+    EXPECT_EQ(current_http_date().size(), 29U);
+    EXPECT_TRUE(current_http_date().ends_with(" GMT"));
+}
+
 TEST(AppendHead, KeepsBeastsFieldOrderRepeatedFieldsAndCustomReasons) {
     Response response{Status::not_found, 11};
     response.insert("Set-Cookie", "a=1");

@@ -88,7 +88,7 @@ protected:
 
     void start(int max_upstream_pages = 100) {
         SearchOptions options;
-        options.cursor_secret = "test-secret";
+        options.cursor_keys.secrets = {"test-secret"};
         options.upstream_page_size = kUpstreamPageSize;
         options.max_upstream_pages = max_upstream_pages;
         service_ = std::make_unique<SearchService>(source_, shared_, options);
