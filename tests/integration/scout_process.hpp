@@ -22,7 +22,7 @@ public:
         std::string development_json = "{}";
         bool wait_ready = true;
         std::string stdout_path;  // empty: <dir>/stdout.txt (e.g. a FIFO to test pipes)
-        int max_open_files = 0;  // > 0: start under `ulimit -n` (soft and hard limit)
+        int max_open_files = 0;   // > 0: start under `ulimit -n` (soft and hard limit)
     };
 
     explicit ScoutProcess(Options options);
