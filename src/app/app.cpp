@@ -57,6 +57,7 @@ cache::TieredCacheOptions cache_options(const config::CacheConfig& cfg) {
     options.kinds["search"].ttl = std::chrono::seconds(cfg.ttl.search_s);
     // Pages served without affiliate links (link generation failed) are kept briefly only.
     options.kinds["search_degraded"].ttl = std::chrono::seconds(std::min(cfg.ttl.search_s, 30));
+    options.l2_secret = cfg.l2_secret;
     return options;
 }
 
@@ -241,7 +242,17 @@ int App::run() {
         }
         redis_store = std::make_unique<cache::RedisStore>(std::move(raw));
     }
-    tiered = std::make_unique<cache::TieredCache>(cache_options(cfg->cache), redis_store.get());
+    cache::TieredCacheOptions tiered_options = cache_options(cfg->cache);
+    // A page's body is at most max_response_bytes, its gzip copy smaller: anything much larger
+    // in Redis was not written by Scout.
+    tiered_options.max_l2_value_bytes = 3 * cfg->search.max_response_bytes + (64U << 10U);
+    if (redis_store && cfg->cache.l2_secret.empty()) {
+        logger().warn(
+            "cache.l2_secret is empty: using a random one; values this instance writes to Redis "
+            "are readable by itself only (other instances and restarts treat them as misses)"
+        );
+    }
+    tiered = std::make_unique<cache::TieredCache>(tiered_options, redis_store.get());
     search_shared =
         std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
     search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;

@@ -106,7 +106,11 @@ TEST_F(ConfigLoad, EnvironmentSelectsTheOverlay) {
 
     auto o = options({}, {{"SCOUT_ENV", "staging"}});
     o.env = "production";  // --env beats SCOUT_ENV
-    o.overrides = {{"upstream.app_key", "k"}, {"upstream.app_secret", "s"}, {"admin.token", "t"}};
+    o.overrides = {
+        {"upstream.app_key", "k"},
+        {"upstream.app_secret", "s"},
+        {"admin.token", "t"},
+        {"cache.l2_secret", "l2"}};
     const auto result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
     EXPECT_EQ(result.config->log.level, "error");
@@ -461,6 +465,7 @@ TEST(ConfigValidationCoverage, EverySettingWithARuleHasABadValueCase) {
         "admin.token",
         "log.file",
         "search.cursor_secret",
+        "cache.l2_secret",
         "redis.key_prefix"};
     for (const auto& bad : bad_values()) {
         covered.insert(bad.path);
@@ -567,7 +572,8 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
     EXPECT_FALSE(result.config);
     EXPECT_EQ(
         error_paths(result),
-        (std::vector<std::string>{"upstream.app_key", "upstream.app_secret", "admin.token"})
+        (std::vector<std::string>{
+            "upstream.app_key", "upstream.app_secret", "admin.token", "cache.l2_secret"})
     ) << format_errors(result.errors);
     EXPECT_THAT(
         find_error(result, "upstream.app_secret")->message, HasSubstr("SCOUT_UPSTREAM_APP_SECRET")
@@ -577,11 +583,19 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
     o.environment = {
         {"SCOUT_UPSTREAM_APP_KEY", " \r\n"},
         {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
-        {"SCOUT_ADMIN_TOKEN", "token"}};
+        {"SCOUT_ADMIN_TOKEN", "token"},
+        {"SCOUT_CACHE_L2_SECRET", "l2"}};
     result = load(o);
     EXPECT_EQ(error_paths(result), std::vector<std::string>{"upstream.app_key"});
 
     o.environment["SCOUT_UPSTREAM_APP_KEY"] = "key";
+    result = load(o);
+    ASSERT_TRUE(result.config) << format_errors(result.errors);
+
+    // The L2 secret only matters with Redis.
+    o.environment.erase("SCOUT_CACHE_L2_SECRET");
+    EXPECT_FALSE(load(o).config);
+    o.environment["SCOUT_REDIS_URL"] = "";
     result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
 

@@ -58,6 +58,7 @@ TEST(ConfigFields, DescribesTypesDefaultsAndFlags) {
     EXPECT_EQ(by_path.at("server.threads").allowed, "an integer between 0 and 256");
     EXPECT_TRUE(by_path.at("upstream.app_secret").secret);
     EXPECT_TRUE(by_path.at("admin.token").secret);
+    EXPECT_TRUE(by_path.at("cache.l2_secret").secret);
     EXPECT_FALSE(by_path.at("upstream.app_key").secret);
     EXPECT_TRUE(by_path.at("log.level").reloadable);
     EXPECT_FALSE(by_path.at("log.format").reloadable);
@@ -114,6 +115,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"cache.ttl.affiliate_link_s", "3601"},
         {"cache.serve_stale_s", "62"},
         {"cache.distributed_single_flight", "false"},
+        {"cache.l2_secret", "l2-key"},
         {"search.cursor_secret", "cursor-key"},
         {"search.max_response_bytes", "65536"},
         {"search.max_price", "5000"},
@@ -181,6 +183,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.cache.ttl.affiliate_link_s, 3601);
     EXPECT_EQ(c.cache.serve_stale_s, 62);
     EXPECT_FALSE(c.cache.distributed_single_flight);
+    EXPECT_EQ(c.cache.l2_secret, "l2-key");
     EXPECT_EQ(c.search.cursor_secret, "cursor-key");
     EXPECT_EQ(c.search.max_response_bytes, 65536U);
     EXPECT_EQ(c.search.max_price, 5000);
@@ -224,13 +227,16 @@ TEST(ConfigRepoFiles, ProductionNeedsCredentialsFromTheEnvironment) {
         paths.insert(e.path);
     }
     EXPECT_EQ(
-        paths, (std::set<std::string>{"upstream.app_key", "upstream.app_secret", "admin.token"})
+        paths,
+        (std::set<std::string>{
+            "upstream.app_key", "upstream.app_secret", "admin.token", "cache.l2_secret"})
     ) << format_errors(result.errors);
 
     o.environment = {
         {"SCOUT_UPSTREAM_APP_KEY", "500000"},
         {"SCOUT_UPSTREAM_APP_SECRET", "from-a-secret-store"},
-        {"SCOUT_ADMIN_TOKEN", "also-secret"}};
+        {"SCOUT_ADMIN_TOKEN", "also-secret"},
+        {"SCOUT_CACHE_L2_SECRET", "shared-by-the-instances"}};
     result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
     EXPECT_EQ(result.config->upstream.gateway_url, "https://api-sg.aliexpress.com/sync");
