@@ -180,7 +180,10 @@ int App::run() {
     std::unique_ptr<cache::RedisStore> redis_store;
     std::unique_ptr<cache::TieredCache> tiered;
     std::unique_ptr<search::SearchShared> search_shared;
-    const search::SearchOptions search_options = make_search_options(*cfg);
+    search::SearchOptions search_options = make_search_options(*cfg);
+    search_options.upstream_timeout = [config_source] {
+        return std::chrono::milliseconds(config_source()->upstream.request_timeout_ms);
+    };
     search::RequestDefaults defaults;
     defaults.currency = cfg->upstream.target_currency;
     defaults.language = cfg->upstream.target_language;

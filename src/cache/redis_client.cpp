@@ -1,6 +1,7 @@
 #include <scout/cache/redis_client.hpp>
 #include <scout/log/log.hpp>
 
+#include "cache/digest.hpp"
 #include "cache/redis_connection.hpp"
 
 #include <hiredis/hiredis.h>
@@ -736,6 +737,25 @@ awaitable<result<std::int64_t>> RedisClient::del(std::string key) {
     co_return map_del_reply(*reply);
 }
 
+awaitable<result<std::int64_t>> RedisClient::del_if_equal(std::string key, std::string value) {
+    // Redis runs a script atomically: nobody can take the key between the GET and the DEL.
+    static constexpr std::string_view kScript =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+        "return 0";
+    std::vector<std::string> args;
+    args.reserve(5);
+    args.emplace_back("EVAL");
+    args.emplace_back(kScript);
+    args.emplace_back("1");
+    args.push_back(this->key(key));
+    args.push_back(std::move(value));
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_del_reply(*reply);
+}
+
 awaitable<error_code> RedisClient::ping() {
     std::vector<std::string> args{"PING"};
     const auto reply = co_await command(std::move(args));
@@ -803,6 +823,35 @@ awaitable<result<std::int64_t>> RedisStore::del(std::string key) {
         co_return error_code(cache_errc::kUnavailable);
     }
     co_return co_await client->del(std::move(key));
+}
+
+awaitable<result<std::optional<std::string>>> RedisStore::try_lock(
+    std::string key, milliseconds ttl
+) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return error_code(cache_errc::kUnavailable);
+    }
+    // 128 random bits: an owner nobody else can guess or collide with.
+    std::string token = detail::random_hex(16);
+    const result<bool> acquired = co_await client->set_nx(std::move(key), token, ttl);
+    if (!acquired) {
+        co_return acquired.error();
+    }
+    co_return *acquired ? std::optional<std::string>(std::move(token)) : std::nullopt;
+}
+
+awaitable<result<bool>> RedisStore::unlock(std::string key, std::string token) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return result<bool>(boost::system::in_place_error, cache_errc::kUnavailable);
+    }
+    const result<std::int64_t> removed =
+        co_await client->del_if_equal(std::move(key), std::move(token));
+    if (!removed) {
+        co_return result<bool>(boost::system::in_place_error, removed.error());
+    }
+    co_return *removed == 1;
 }
 
 }  // namespace scout::cache

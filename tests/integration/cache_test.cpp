@@ -132,12 +132,12 @@ TEST(TieredCache, RedisDyingMidStreamFailsNoRequestAndReconnectsWhenBack) {
     });
     std::this_thread::sleep_for(milliseconds(500));
     redis.kill();
-    ASSERT_TRUE(eventually(seconds(5), [&] { return memory_only.load() > 0; }));
-    std::this_thread::sleep_for(milliseconds(500));
+    // Several searches served memory-only (a count, not a duration: the machine may be slow).
+    const bool several = eventually(seconds(10), [&] { return memory_only.load() >= 4; });
     stop = true;
     stream.join();
+    EXPECT_TRUE(several) << memory_only.load() << " of " << served.load();
     EXPECT_EQ(failures.load(), 0);
-    EXPECT_GT(served.load(), 5);
 
     // Back on the same port: Scout reconnects by itself within 2 s and writes to it again.
     redis.start();
@@ -241,6 +241,72 @@ TEST(TieredCache, TwoInstancesSharingRedisFetchAMissOnce) {
     EXPECT_EQ(from_b.status, 200);
     EXPECT_EQ(sim.calls(kProductQuery), before + 1) << "the second instance waited for the first";
     EXPECT_EQ(json::parse(from_a.body), json::parse(from_b.body));
+}
+
+// ---- single-flight (B3) -------------------------------------------------------------------
+
+// Two workers share one flight table and Redis: a request that missed L1 while the previous
+// flight was finishing must find the page on re-checking, not fetch it again. Several trials
+// (a distinct page each), because the race only shows in some of them.
+TEST(TieredCache, ConcurrentColdSearchesOnTwoWorkersCallTheUpstreamOnce) {
+    SimProcess sim({"--latency-ms", "5"});
+    RedisServer redis;
+    ScoutProcess scout(with_redis(sim, redis, {{"server.threads", "2"}}));
+    ASSERT_TRUE(wait_l2_ready(scout));
+    constexpr int kTrials = 10;
+    constexpr int kClients = 50;
+    std::vector<long> calls_per_trial;
+    for (int trial = 0; trial < kTrials; ++trial) {
+        const std::string target =
+            "/search?q=usb+cable&page_size=" + std::to_string(trial + 2) + "&affiliate=false";
+        const long before = sim.calls(kProductQuery);
+        std::atomic<int> ok{0};
+        std::vector<std::thread> clients;
+        clients.reserve(kClients);
+        for (int i = 0; i < kClients; ++i) {
+            clients.emplace_back([&] {
+                const auto response = http_get(scout.port(), target);
+                ok += response && response->status == 200 ? 1 : 0;
+            });
+        }
+        for (std::thread& client : clients) {
+            client.join();
+        }
+        EXPECT_EQ(ok.load(), kClients) << target;
+        calls_per_trial.push_back(sim.calls(kProductQuery) - before);
+    }
+    EXPECT_EQ(calls_per_trial, std::vector<long>(kTrials, 1L));
+}
+
+// A slow upstream (1.5-2.5 s per call) is when the cross-instance lock matters: the second
+// instance waits for the first one's page as long as the lock may live, not for 1 s.
+TEST(TieredCache, TwoInstancesWaitForASlowPeerInsteadOfFetchingAgain) {
+    SimProcess sim({"--latency-ms", "2000"});
+    RedisServer redis;
+    const std::vector<std::pair<std::string, std::string>> slow = {
+        {"upstream.attempt_timeout_ms", "3000"}};
+    ScoutProcess a(with_redis(sim, redis, slow));
+    ScoutProcess b(with_redis(sim, redis, slow));
+    ASSERT_TRUE(wait_l2_ready(a));
+    ASSERT_TRUE(wait_l2_ready(b));
+    const std::string target = "/search?q=usb+cable&page_size=7&affiliate=false";
+    const long before = sim.calls(kProductQuery);
+    HttpResponse from_a;
+    HttpResponse from_b;
+    std::thread ta([&] { from_a = search(a, target); });
+    std::this_thread::sleep_for(milliseconds(100));
+    std::thread tb([&] { from_b = search(b, target); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(from_a.status, 200) << from_a.body;
+    EXPECT_EQ(from_b.status, 200) << from_b.body;
+    EXPECT_EQ(sim.calls(kProductQuery), before + 1) << "the second instance waited for the first";
+    EXPECT_EQ(json::parse(from_a.body), json::parse(from_b.body));
+    // The lock is released once the page is stored.
+    EXPECT_TRUE(eventually(seconds(2), [&] {
+        const auto locks = redis.command({"KEYS", "scout:lock:*"});
+        return locks && locks->elements.empty();
+    }));
 }
 
 // ---- an untrusted shared tier (A5, B4) ----------------------------------------------------
@@ -357,6 +423,36 @@ TEST(TieredCache, AnL2HitIsFreshForTheReadersTtlOnly) {
     }));
     EXPECT_GE(max_age(read), 0);
     EXPECT_LE(max_age(read), 60);
+}
+
+// ---- request ids in shared pages (A9) -----------------------------------------------------
+
+TEST(TieredCache, AClientsRequestIdIsEchoedButNeverWrittenIntoACachedPage) {
+    SimProcess sim;
+    ScoutProcess scout(memory_only(sim));
+    const std::string chosen = "visit evil.example for 90% off";
+    const auto first = http_get(scout.port(), "/search?q=unique+zz1", {{"X-Request-ID", chosen}});
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->status, 200) << first->body;
+    EXPECT_EQ(first->header("x-request-id"), chosen);
+    const std::string generated_by = json::parse(first->body)["meta"]["generated_by"];
+    EXPECT_NE(generated_by, chosen);
+    EXPECT_EQ(generated_by.size(), 32U);
+
+    const HttpResponse later = search(scout, "/search?q=unique+zz1");
+    EXPECT_EQ(later.header("x-cache"), "HIT");
+    EXPECT_EQ(json::parse(later.body)["meta"]["generated_by"], generated_by);
+    // The log ties the page's id to the client's (the log is written asynchronously).
+    EXPECT_TRUE(eventually(seconds(5), [&] {
+        const std::string log = scout.log_text();
+        const auto line = log.find("fetching a search page");
+        return line != std::string::npos && log.find(generated_by, line) != std::string::npos;
+    })) << scout.log_text();
+
+    // A server-minted request id is the page's own.
+    const auto minted = http_get(scout.port(), "/search?q=unique+zz2");
+    ASSERT_TRUE(minted);
+    EXPECT_EQ(json::parse(minted->body)["meta"]["generated_by"], minted->header("x-request-id"));
 }
 
 }  // namespace

@@ -182,6 +182,9 @@ public:
     );
     // DEL prefix+key: the number of keys removed (0 or 1).
     awaitable<boost::system::result<std::int64_t>> del(std::string key);
+    // Deletes prefix+key only if it holds `value`, atomically (a Lua script): the number of
+    // keys removed (0 or 1). Releases a lock without deleting another owner's.
+    awaitable<boost::system::result<std::int64_t>> del_if_equal(std::string key, std::string value);
     // PING.
     awaitable<boost::system::error_code> ping();
 
@@ -217,6 +220,16 @@ public:
         std::string key, std::string value, std::chrono::milliseconds ttl
     );
     awaitable<boost::system::result<std::int64_t>> del(std::string key);
+
+    // The cross-instance single-flight lock on `key` (SET NX PX under a fresh random owner
+    // token from OpenSSL's CSPRNG): the token when this caller got the lock, nullopt when
+    // another owner holds it, an error when Redis failed.
+    awaitable<boost::system::result<std::optional<std::string>>> try_lock(
+        std::string key, std::chrono::milliseconds ttl
+    );
+    // Releases the lock if `token` still owns it (compare-and-delete): true when released,
+    // false when it had expired or passed to another owner.
+    awaitable<boost::system::result<bool>> unlock(std::string key, std::string token);
 
     // On a worker thread: that worker's connection is up. Elsewhere: any connection is up.
     [[nodiscard]] bool available() const override;
