@@ -73,6 +73,12 @@ cache::RedisOptions redis_options(const config::RedisConfig& cfg) {
     return options;
 }
 
+// The largest value read back from Redis: a page's body is at most search.max_response_bytes
+// and its gzip copy smaller, so anything much larger was not written by Scout.
+std::size_t max_l2_value_bytes(const config::Config& cfg) {
+    return 3 * cfg.search.max_response_bytes + (64U << 10U);
+}
+
 // Affiliate links are small and long-lived: their own LRU, bounded apart from pages.
 cache::LruOptions link_cache_options() {
     cache::LruOptions options;
@@ -238,17 +244,17 @@ int App::run() {
         auto counters = std::make_shared<cache::RedisCounters>();
         std::vector<cache::RedisClient*> raw;
         for (std::size_t i = 0; i < server.worker_count(); ++i) {
+            cache::RedisOptions options = redis_options(cfg->redis);
+            options.max_value_bytes = max_l2_value_bytes(*cfg);
             redis_clients.push_back(std::make_unique<cache::RedisClient>(
-                server.worker_context(i), redis_options(cfg->redis), counters
+                server.worker_context(i), std::move(options), counters
             ));
             raw.push_back(redis_clients.back().get());
         }
         redis_store = std::make_unique<cache::RedisStore>(std::move(raw));
     }
     cache::TieredCacheOptions tiered_options = cache_options(cfg->cache);
-    // A page's body is at most max_response_bytes, its gzip copy smaller: anything much larger
-    // in Redis was not written by Scout.
-    tiered_options.max_l2_value_bytes = 3 * cfg->search.max_response_bytes + (64U << 10U);
+    tiered_options.max_l2_value_bytes = max_l2_value_bytes(*cfg);
     if (redis_store && cfg->cache.l2_secret.empty()) {
         logger().warn(
             "cache.l2_secret is empty: using a random one; values this instance writes to Redis "

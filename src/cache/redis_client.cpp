@@ -297,6 +297,19 @@ result<std::optional<std::string>> map_get_reply(const RedisReply& reply) {
     }
 }
 
+result<std::optional<std::string>> map_getrange_reply(const RedisReply& reply, std::size_t max) {
+    if (reply.type != RedisReply::Type::kString) {
+        return map_get_reply(reply);
+    }
+    if (reply.str.empty()) {
+        return std::optional<std::string>();
+    }
+    if (reply.str.size() > max) {
+        return error_code(cache_errc::kValueTooLarge);
+    }
+    return std::optional<std::string>(reply.str);
+}
+
 error_code map_set_reply(const RedisReply& reply) {
     if (reply.type == RedisReply::Type::kStatus && reply.str == "OK") {
         return {};
@@ -675,15 +688,21 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
 }
 
 awaitable<result<std::optional<std::string>>> RedisClient::get(std::string key) {
+    const std::size_t max = impl_->options.max_value_bytes;
     std::vector<std::string> args;
-    args.reserve(2);
-    args.emplace_back("GET");
+    args.reserve(4);
+    args.emplace_back(max == 0 ? "GET" : "GETRANGE");
     args.push_back(this->key(key));
+    if (max != 0) {
+        // One byte more than accepted tells a value at the bound from a larger one.
+        args.emplace_back("0");
+        args.push_back(std::to_string(max));
+    }
     const auto reply = co_await command(std::move(args));
     if (!reply) {
         co_return reply.error();
     }
-    co_return map_get_reply(*reply);
+    co_return max == 0 ? map_get_reply(*reply) : map_getrange_reply(*reply, max);
 }
 
 awaitable<error_code> RedisClient::set(std::string key, std::string value, milliseconds ttl) {

@@ -144,6 +144,11 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
     const auto l2_start = clock_.now();
     auto reply = co_await store_->get(key);
     state.l2.record_latency(clock_.now() - l2_start);
+    if (!reply && reply.error() == cache_errc::kValueTooLarge) {
+        reject(state, key, "too large");
+        bump(state.l2.misses);
+        co_return Lookup{};
+    }
     if (!reply) {
         bump(state.l2.errors);
         Lookup failed;
@@ -181,8 +186,7 @@ std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(
     KindState& state, std::string_view key, std::string_view encoded, const Now& at
 ) {
     if (encoded.size() > max_l2_value_bytes_) {
-        bump(state.l2.rejected);
-        log_rejection(key, "too large");
+        reject(state, key, "too large");
         return nullptr;
     }
     Decoded decoded = decode(encoded, ValueBinding{key, l2_secret_});
@@ -191,8 +195,7 @@ std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(
         return nullptr;
     }
     if (!decoded.value) {
-        bump(state.l2.rejected);
-        log_rejection(key, to_string(decoded.status));
+        reject(state, key, to_string(decoded.status));
         return nullptr;
     }
     // Freshness is this instance's: at most its TTL from the fetch (another instance may run
@@ -203,7 +206,8 @@ std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(
     return std::make_shared<const CachedResponse>(std::move(value));
 }
 
-void TieredCache::log_rejection(std::string_view key, std::string_view reason) {
+void TieredCache::reject(KindState& state, std::string_view key, std::string_view reason) {
+    bump(state.l2.rejected);
     // Shared by all workers: one line per interval, with the number held back since the last.
     const std::int64_t now_ns = clock_.now().time_since_epoch().count();
     const std::int64_t interval_ns =

@@ -347,13 +347,14 @@ std::string search_and_find_key(
 }
 
 // The review's recipe: values planted by someone who can write to Redis, with response
-// splitting in Content-Type and ETag and an expiry in 2199.
+// splitting in Content-Type and ETag and an expiry in 2199, or simply huge.
 TEST(TieredCache, PlantedRedisValuesAreNeverServedAsIs) {
     SimProcess sim;
     RedisServer redis;
     const std::vector<std::string> targets = {
         "/search?q=usb&page_size=3",
         "/search?q=phone+case&page_size=3",
+        "/search?q=earphones&page_size=3",
         "/search?q=laptop+stand&page_size=3"};
     std::vector<std::string> keys;
     {
@@ -376,18 +377,20 @@ TEST(TieredCache, PlantedRedisValuesAreNeverServedAsIs) {
         ASSERT_TRUE(redis.command({"SET", "scout:" + key, bytes, "PX", "3600000"}));
     };
     // 1. Without the secret. 2. With it (a leaked secret, a compromised instance), but with
-    // headers that would split the response. 3. With it, safe headers, fresh until 2199.
+    // headers that would split the response. 3. 20 MB. 4. With the secret, safe headers, fresh
+    // until 2199.
     plant(keys[0], forged, "a-guessed-secret");
     plant(keys[1], forged, kL2Secret);
+    ASSERT_TRUE(redis.command({"SET", "scout:" + keys[2], std::string(20U << 20U, 'x')}));
     cache::CachedResponse long_lived =
         cache::make_cached_response(R"({"products":[]})", "application/json");
     long_lived.fetched_at = now;
     long_lived.expires_at = forged.expires_at;
-    plant(keys[2], long_lived, kL2Secret);
+    plant(keys[3], long_lived, kL2Secret);
 
     ScoutProcess reader(with_redis(sim, redis, {{"server.threads", "1"}}));  // empty L1
     ASSERT_TRUE(wait_l2_ready(reader));
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < 3; ++i) {
         const HttpResponse response = search(reader, targets[i]);
         EXPECT_EQ(response.status, 200) << response.body;
         EXPECT_EQ(response.header("x-cache"), "MISS") << "a rejected value is a miss";
@@ -398,7 +401,7 @@ TEST(TieredCache, PlantedRedisValuesAreNeverServedAsIs) {
         EXPECT_GE(max_age(response), 0);
         EXPECT_LE(max_age(response), 300);
     }
-    const HttpResponse authentic = search(reader, targets[2]);
+    const HttpResponse authentic = search(reader, targets[3]);
     EXPECT_EQ(authentic.header("x-cache"), "HIT");
     EXPECT_GE(max_age(authentic), 0);
     EXPECT_LE(max_age(authentic), 300) << "this instance's TTL, not the value's 2199";

@@ -262,6 +262,29 @@ TEST_F(RedisClientTest, SetNxSetsOnlyWhenAbsentAndDelFreesTheKey) {
     EXPECT_TRUE(client.available());
 }
 
+// A5: with max_value_bytes set, a value larger than that is refused without being transferred.
+TEST_F(RedisClientTest, GetRefusesAValueLargerThanTheBound) {
+    RedisServer server;
+    RedisOptions options = options_for(server.url());
+    options.max_value_bytes = 1000;
+    RedisClient client(io_, options);
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client));
+    ASSERT_TRUE(server.command({"SET", "t:big", std::string(50'000, 'x')}));
+    ASSERT_TRUE(server.command({"SET", "t:edge", std::string(1000, 'y')}));
+
+    const auto big = run_co(io_, client.get("big"));
+    ASSERT_FALSE(big.has_value());
+    EXPECT_EQ(big.error(), cache_errc::kValueTooLarge);
+    const auto edge = run_co(io_, client.get("edge"));
+    ASSERT_TRUE(edge.has_value() && edge->has_value());
+    EXPECT_EQ(**edge, std::string(1000, 'y'));
+    const auto missing = run_co(io_, client.get("nope"));
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_FALSE(missing->has_value());
+    EXPECT_TRUE(client.available());
+}
+
 // The single-flight lock (B3): a fresh random owner per acquisition, and a release that
 // deletes only its own lock, never the one another instance took after ours expired.
 TEST_F(RedisClientTest, LockOwnersAreRandomAndUnlockDeletesOnlyItsOwnLock) {

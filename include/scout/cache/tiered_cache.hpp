@@ -34,7 +34,8 @@ struct TieredCacheOptions {
     // HMAC key of L2 values (see ValueBinding); instances sharing the store must share it.
     // Empty = a random key for this process: its L2 values are readable by itself only.
     std::string l2_secret;
-    // L2 values larger than this are not decoded (a miss, counted as rejected).
+    // L2 values larger than this are not decoded (a miss, counted as rejected). A store may
+    // refuse them before reading them, with cache_errc::kValueTooLarge (counted the same).
     std::size_t max_l2_value_bytes = 8U << 20U;
 };
 
@@ -180,7 +181,8 @@ private:
     std::shared_ptr<const CachedResponse> accept_l2_value(
         KindState& state, std::string_view key, std::string_view encoded, const Now& at
     );
-    void log_rejection(std::string_view key, std::string_view reason);
+    // Counts and logs (at most one line per 10 s, with the number held back) a refused value.
+    void reject(KindState& state, std::string_view key, std::string_view reason);
     awaitable<void> write_l2(
         KindState& state, std::string key, std::string encoded, std::chrono::milliseconds ttl
     );
