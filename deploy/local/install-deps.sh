@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server wrk curl procps python3 util-linux
   nginx
+  prometheus python3-prometheus-client
+  chromium fonts-dejavu-core
 )
 
 missing=()

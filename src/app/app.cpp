@@ -7,9 +7,13 @@
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
+#include <scout/monitoring/admin_page.hpp>
 #include <scout/monitoring/health.hpp>
+#include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/metrics_handlers.hpp>
+#include <scout/monitoring/request_journal.hpp>
 #include <scout/search/service.hpp>
-#include <scout/upstream/circuit_breaker.hpp>
+#include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
 
@@ -35,14 +39,14 @@ const log::Logger& logger() {
 struct WorkerState {
     WorkerState(
         asio::io_context& io,
-        upstream::CircuitBreaker& breaker,
+        upstream::BreakerSet& breakers,
         upstream::ClientStats& stats,
         ConfigSource config,
         search::SearchShared& shared,
         search::SearchOptions options
     )
         : curl(io),
-          client(curl, breaker, stats, std::move(config)),
+          client(curl, breakers, stats, std::move(config)),
           search(client, shared, std::move(options)) {}
     upstream::CurlMulti curl;
     upstream::AliExpressClient client;
@@ -150,6 +154,76 @@ http::ServerOptions server_options(const config::ServerConfig& cfg) {
     return options;
 }
 
+void add_monitoring_routes(
+    http::Router& router,
+    monitoring::Registry& metrics,
+    const monitoring::RequestJournal& journal,
+    const std::shared_ptr<monitoring::HealthState>& health
+) {
+    using Kind = monitoring::RequestsHandler::Kind;
+    const http::RouteOptions admin{.admin = true};
+    const monitoring::MetricsJsonHandler json(metrics, health);
+    const monitoring::MetricsResetHandler reset(metrics);
+    router.add(
+        http::Verb::get, "/metrics", "prometheus", monitoring::PrometheusHandler(metrics), admin
+    );
+    router.add(http::Verb::get, "/api/monitoring/metrics", "metrics", json, admin);
+    router.add(http::Verb::post, "/api/monitoring/metrics/reset", "metrics_reset", reset, admin);
+    router.add(
+        http::Verb::get,
+        "/api/monitoring/recent-requests",
+        "recent_requests",
+        monitoring::RequestsHandler(journal, Kind::kRecent),
+        admin
+    );
+    router.add(
+        http::Verb::get,
+        "/api/monitoring/slow-requests",
+        "slow_requests",
+        monitoring::RequestsHandler(journal, Kind::kSlow),
+        admin
+    );
+    router.add(http::Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{});
+    // Aliases kept for clients of the service Scout replaces.
+    router.add(http::Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
+    router.add(http::Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);
+}
+
+// Gauges the server keeps itself, read at scrape time; build info and uptime.
+void add_server_collector(monitoring::Registry& metrics, const http::Server& server) {
+    const auto started = std::chrono::steady_clock::now();
+    metrics.add_collector([&server, started](std::vector<monitoring::FamilySnapshot>& out) {
+        using monitoring::MetricType;
+        const auto gauge = [&out](std::string name, std::string help, double value) {
+            out.push_back(
+                {std::move(name), std::move(help), MetricType::kGauge, {}, {{{}, value, {}}}}
+            );
+        };
+        gauge(
+            "scout_http_requests_in_flight",
+            "Requests read and not yet answered",
+            static_cast<double>(server.active_requests())
+        );
+        gauge(
+            "scout_http_connections_open",
+            "Client connections open",
+            static_cast<double>(server.open_connections())
+        );
+        gauge(
+            "scout_uptime_seconds",
+            "Seconds since start",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+        );
+        out.push_back(
+            {"scout_build_info",
+             "Build information (value 1)",
+             MetricType::kGauge,
+             {"version"},
+             {{{std::string(kVersion)}, 1, {}}}}
+        );
+    });
+}
+
 }  // namespace
 
 App::App(config::LoadOptions load_options, config::Config initial)
@@ -167,16 +241,29 @@ int App::run() {
     auto health = std::make_shared<monitoring::HealthState>();
 
     const ConfigSource config_source = [this] { return config(); };
+    monitoring::Registry metrics;  // outlives the server, whose pipelines count into it
+    monitoring::RequestJournal journal(std::chrono::milliseconds(cfg->monitoring.slow_request_ms));
+    on_reload([&journal](const config::Config& next) {
+        journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms));
+    });
+    if (cfg->admin.token.empty()) {
+        logger().warn("admin.token is empty: the admin and metrics routes answer 404");
+    }
 
-    // Shared by all workers: one breaker per upstream, one set of counters.
+    // Shared by all workers: one breaker per upstream method (live settings), one set of
+    // counters.
     upstream::ClientStats upstream_stats;
-    upstream::CircuitBreaker breaker(
-        cfg->upstream.breaker,
+    upstream::BreakerSet breakers(
+        [this] { return config()->upstream.breaker; },
         SteadyClock::instance(),
-        [](upstream::CircuitBreaker::State from, upstream::CircuitBreaker::State to) {
+        [](std::string_view method,
+           upstream::CircuitBreaker::State from,
+           upstream::CircuitBreaker::State to) {
             logger().warn(
                 "upstream circuit breaker changed state",
-                {{"from", upstream::to_string(from)}, {"to", upstream::to_string(to)}}
+                {{"method", method},
+                 {"from", upstream::to_string(from)},
+                 {"to", upstream::to_string(to)}}
             );
         }
     );
@@ -187,12 +274,15 @@ int App::run() {
     std::unique_ptr<cache::TieredCache> tiered;
     std::unique_ptr<search::SearchShared> search_shared;
     search::SearchOptions search_options = make_search_options(*cfg);
-    search_options.upstream_timeout = [config_source] {
+    // Read for every page built, so a reload of the upstream deadline applies.
+    search_options.page_budget = [config_source] {
         return std::chrono::milliseconds(config_source()->upstream.request_timeout_ms);
     };
     search::RequestDefaults defaults;
     defaults.currency = cfg->upstream.target_currency;
     defaults.language = cfg->upstream.target_language;
+    defaults.max_depth =
+        std::int64_t{search_options.max_upstream_pages} * search_options.upstream_page_size;
 
     http::Server server(
         server_options(cfg->server),
@@ -200,7 +290,7 @@ int App::run() {
             // Per worker: its own curl multi handle, client and search service, used only on
             // its thread.
             auto state = std::make_shared<WorkerState>(
-                io, breaker, upstream_stats, config_source, *search_shared, search_options
+                io, breakers, upstream_stats, config_source, *search_shared, search_options
             );
             const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;
@@ -217,8 +307,9 @@ int App::run() {
                 "smart_search",
                 SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
             );
+            add_monitoring_routes(router, metrics, journal, health);
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
-            middleware::assemble(*pipeline);
+            middleware::assemble(*pipeline, {*cfg, metrics, journal});
             return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
         }
     );
@@ -266,6 +357,7 @@ int App::run() {
         std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
     search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;
 
+    add_server_collector(metrics, server);
     server.start();
     for (auto& client : redis_clients) {
         client->start();
@@ -350,6 +442,7 @@ int App::run() {
 
     control.run();
     server.stop();
+    reload_listeners_.clear();  // they refer to this function's locals
     logger().info("scout stopped", {{"open_connections", server.open_connections()}});
     log::flush();
     return 0;
@@ -377,7 +470,14 @@ void App::reload() {
         log::set_level(log::parse_level(next->log.level).value_or(log::Level::kInfo));
     }
     logger().info("configuration reloaded", {{"log_level", next->log.level}});
-    config_.store(std::move(next));
+    config_.store(next);
+    for (const auto& listener : reload_listeners_) {
+        listener(*next);
+    }
+}
+
+void App::on_reload(std::function<void(const config::Config&)> listener) {
+    reload_listeners_.push_back(std::move(listener));
 }
 
 }  // namespace scout::app

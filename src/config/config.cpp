@@ -1,4 +1,5 @@
 #include <scout/config/config.hpp>
+#include <scout/core/nearest_name.hpp>
 
 #include "config/fields.hpp"
 #include "config/parse.hpp"
@@ -49,16 +50,8 @@ std::string with_source(std::string message, std::string_view source) {
 // `; did you mean "x"?` when one candidate is close to `name`.
 template <typename Names>
 std::string suggestion(std::string_view name, const Names& candidates) {
-    std::string_view best;
-    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-    for (const auto& candidate : candidates) {
-        const auto d = detail::edit_distance(name, candidate);
-        if (d < best_distance) {
-            best_distance = d;
-            best = candidate;
-        }
-    }
-    if (best.empty() || best_distance > 3 || best_distance * 2 >= name.size()) {
+    const std::string_view best = nearest_name(name, candidates);
+    if (best.empty()) {
         return {};
     }
     return "; did you mean " + std::string(best) + "?";

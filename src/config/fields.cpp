@@ -1,5 +1,7 @@
 #include "config/fields.hpp"
 
+#include <scout/core/currency.hpp>
+
 #include "config/parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -180,8 +182,10 @@ Rule any_boolean() {
                 }};
 }
 
+// The shared currency table: a target currency the request side would reject makes every
+// search without `currency` fail.
 bool is_currency(std::string_view s) {
-    return is_upper_letters(s, 3);
+    return currency::is_known(s);
 }
 bool is_language(std::string_view s) {
     return is_upper_letters(s, 2);
@@ -218,7 +222,7 @@ std::vector<Field> build_table() {
         setting<&C::upstream, &Up::app_secret>("upstream.app_secret", required_in_production(), kSecret | kTrim, "AliExpress app secret used to sign requests"),
         setting<&C::upstream, &Up::tracking_id>("upstream.tracking_id", any_string(), kTrim, "Affiliate tracking id put into generated links"),
         setting<&C::upstream, &Up::sign_method>("upstream.sign_method", one_of({"sha256", "md5"}), kPlain, "Request signature: HMAC-SHA256 or legacy MD5"),
-        setting<&C::upstream, &Up::target_currency>("upstream.target_currency", matching(is_currency, "3 upper-case letters (ISO 4217)"), kPlain, "Currency prices are returned in"),
+        setting<&C::upstream, &Up::target_currency>("upstream.target_currency", matching(is_currency, "an upper-case ISO 4217 code from Scout's currency table (USD, EUR, JPY...)"), kPlain, "Currency prices are returned in"),
         setting<&C::upstream, &Up::target_language>("upstream.target_language", matching(is_language, "2 upper-case letters"), kPlain, "Language product texts are returned in"),
         setting<&C::upstream, &Up::request_timeout_ms>("upstream.request_timeout_ms", int_between(1, kHourMs), kReloadable, "Deadline of one logical upstream call, retries included"),
         setting<&C::upstream, &Up::attempt_timeout_ms>("upstream.attempt_timeout_ms", both(int_between(1, kHourMs), compared_to("upstream.request_timeout_ms", false)), kReloadable, "Deadline of one HTTP attempt"),
@@ -233,6 +237,7 @@ std::vector<Field> build_table() {
         setting<&C::upstream, &Up::breaker, &Br::window_ms>("upstream.breaker.window_ms", int_between(100, kHourMs), kReloadable, "Rolling window length"),
         setting<&C::upstream, &Up::breaker, &Br::open_ms>("upstream.breaker.open_ms", int_between(100, kHourMs), kReloadable, "Cool-down before the circuit goes half-open"),
         setting<&C::upstream, &Up::breaker, &Br::half_open_max_calls>("upstream.breaker.half_open_max_calls", int_between(1, 100), kReloadable, "Trial calls allowed while half-open"),
+        setting<&C::upstream, &Up::max_ban_s>("upstream.max_ban_s", int_between(1, 86'400), kReloadable, "Longest an upstream-advertised ban (Retry-After, ban text) stops a method before a half-open probe"),
 
         setting<&C::redis, &Rd::url>("redis.url", matching(is_optional_redis_url, "empty or redis://[user[:password]@]host[:port][/db] with db 0-15"), kUrlPassword, "Shared L2 cache and quota store; empty disables Redis"),
         setting<&C::redis, &Rd::command_timeout_ms>("redis.command_timeout_ms", int_between(1, 60'000), kPlain, "Deadline of one Redis command; a late reply is dropped"),
@@ -243,6 +248,7 @@ std::vector<Field> build_table() {
         setting<&C::redis, &Rd::reconnect_max_ms>("redis.reconnect_max_ms", both(int_between(1, 600'000), compared_to("redis.reconnect_min_ms", true)), kPlain, "Cap on one reconnect delay"),
 
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
+        setting<&C::monitoring, &MonitoringConfig::slow_request_ms>("monitoring.slow_request_ms", int_between(1, kHourMs), kReloadable, "A request at least this slow is logged as a warning with its timing breakdown and kept for /api/monitoring/slow-requests"),
 
         setting<&C::log, &Lg::level>("log.level", one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}), kReloadable, "Minimum level written"),
         setting<&C::log, &Lg::format>("log.format", one_of({"json", "text"}), kPlain, "One JSON object per line, or human-readable text"),

@@ -42,7 +42,4 @@ bool is_upper_letters(std::string_view text, std::size_t count);
 // "redis://<redacted>@host"; text without user info is unchanged.
 std::string redact_url_password(std::string_view url);
 
-// Levenshtein distance, for "did you mean" hints.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 }  // namespace scout::config::detail

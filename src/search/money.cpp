@@ -1,3 +1,4 @@
+#include <scout/core/currency.hpp>
 #include <scout/search/money.hpp>
 
 #include <algorithm>
@@ -7,46 +8,6 @@
 
 namespace scout::search {
 namespace {
-
-struct CurrencyInfo {
-    std::string_view code;
-    int minor_digits;
-    bool decimal_comma;
-};
-
-// ISO 4217 minor digits (IDR deliberately 0, see money.hpp); decimal_comma from the usual
-// locale of the currency. Sorted by code (checked below) for binary search.
-constexpr std::array<CurrencyInfo, 64> kCurrencies{{
-    {"AED", 2, false}, {"ARS", 2, true},  {"AUD", 2, false}, {"AZN", 2, true},  {"BDT", 2, false},
-    {"BGN", 2, true},  {"BHD", 3, false}, {"BRL", 2, true},  {"BYN", 2, true},  {"CAD", 2, false},
-    {"CHF", 2, false}, {"CLP", 0, true},  {"CNY", 2, false}, {"COP", 2, true},  {"CZK", 2, true},
-    {"DKK", 2, true},  {"EGP", 2, false}, {"EUR", 2, true},  {"GBP", 2, false}, {"GEL", 2, true},
-    {"HKD", 2, false}, {"HUF", 2, true},  {"IDR", 0, true},  {"ILS", 2, false}, {"INR", 2, false},
-    {"ISK", 0, true},  {"JOD", 3, false}, {"JPY", 0, false}, {"KES", 2, false}, {"KRW", 0, false},
-    {"KWD", 3, false}, {"KZT", 2, true},  {"LKR", 2, false}, {"MAD", 2, true},  {"MXN", 2, false},
-    {"MYR", 2, false}, {"NGN", 2, false}, {"NOK", 2, true},  {"NZD", 2, false}, {"OMR", 3, false},
-    {"PEN", 2, false}, {"PHP", 2, false}, {"PKR", 2, false}, {"PLN", 2, true},  {"QAR", 2, false},
-    {"RON", 2, true},  {"RSD", 2, true},  {"RUB", 2, true},  {"SAR", 2, false}, {"SEK", 2, true},
-    {"SGD", 2, false}, {"THB", 2, false}, {"TND", 3, true},  {"TRY", 2, true},  {"TWD", 2, false},
-    {"UAH", 2, true},  {"UGX", 0, false}, {"USD", 2, false}, {"UYU", 2, true},  {"UZS", 2, true},
-    {"VND", 0, true},  {"XAF", 0, true},  {"XOF", 0, true},  {"ZAR", 2, true},
-}};
-
-static_assert(std::is_sorted(
-    kCurrencies.begin(),
-    kCurrencies.end(),
-    [](const auto& a, const auto& b) { return a.code < b.code; }
-));
-
-const CurrencyInfo* find_currency(std::string_view code) noexcept {
-    const auto it = std::lower_bound(
-        kCurrencies.begin(),
-        kCurrencies.end(),
-        code,
-        [](const CurrencyInfo& info, std::string_view c) { return info.code < c; }
-    );
-    return (it != kCurrencies.end() && it->code == code) ? &*it : nullptr;
-}
 
 constexpr bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -158,7 +119,7 @@ bool skip_decoration(std::string_view text, std::size_t& pos, std::string_view c
             if (end < text.size() && is_ascii_letter(text[end])) {
                 return true;  // a longer word: not decoration
             }
-            if (upper.size() == 3 && find_currency(upper) != nullptr) {
+            if (upper.size() == 3 && currency::find(upper) != nullptr) {
                 if (!currency.empty() && upper != currency) {
                     return false;
                 }
@@ -244,7 +205,7 @@ std::optional<std::int64_t> parse_number(
             last_point = k;
         }
     }
-    const CurrencyInfo* info = find_currency(currency);
+    const currency::Info* info = currency::find(currency);
     const int digits = info != nullptr ? info->minor_digits : 2;
     const bool decimal_comma = info != nullptr && info->decimal_comma;
 
@@ -325,16 +286,15 @@ std::optional<std::int64_t> parse_number(
 }  // namespace
 
 bool is_known_currency(std::string_view code) noexcept {
-    return find_currency(code) != nullptr;
+    return currency::is_known(code);
 }
 
 int minor_digits(std::string_view code) noexcept {
-    const CurrencyInfo* info = find_currency(code);
-    return info != nullptr ? info->minor_digits : 2;
+    return currency::minor_digits(code);
 }
 
 bool uses_decimal_comma(std::string_view code) noexcept {
-    const CurrencyInfo* info = find_currency(code);
+    const currency::Info* info = currency::find(code);
     return info != nullptr && info->decimal_comma;
 }
 
@@ -382,6 +342,35 @@ std::optional<std::int64_t> parse_price(std::string_view text, std::string_view 
         low = std::min(*low, *high);
     }
     return low;
+}
+
+std::optional<std::int64_t> parse_decimal_amount(std::string_view text, std::string_view currency) {
+    constexpr std::size_t kMaxIntegerDigits = 15;  // with 3 minor digits, far from INT64_MAX
+    const std::size_t dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view fraction =
+        dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    const auto digits_only = [](std::string_view part) {
+        return std::all_of(part.begin(), part.end(), is_digit);
+    };
+    if (whole.empty() || whole.size() > kMaxIntegerDigits || !digits_only(whole) ||
+        (dot != std::string_view::npos && fraction.empty()) || !digits_only(fraction)) {
+        return std::nullopt;
+    }
+    const auto minor = static_cast<std::size_t>(minor_digits(currency));
+    // Digits past the currency's minor unit may only be zeros ("100.00" JPY is 100).
+    if (fraction.size() > minor &&
+        fraction.find_first_not_of('0', minor) != std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::int64_t value = 0;
+    for (const char c : whole) {
+        value = value * 10 + (c - '0');
+    }
+    for (std::size_t i = 0; i < minor; ++i) {
+        value = value * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+    }
+    return value;
 }
 
 std::string format_amount(std::int64_t cents, std::string_view currency) {

@@ -1,38 +1,58 @@
 #include <scout/cache/cache_key.hpp>
+#include <scout/core/nearest_name.hpp>
 #include <scout/search/money.hpp>
 #include <scout/search/request.hpp>
 #include <scout/search/text.hpp>
 
+#include "utf8.hpp"
+
 #include <boost/url/parse_query.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
+#include <set>
 
 namespace scout::search {
 namespace {
 
 using Result = boost::system::result<SearchRequest, ParamError>;
 
-constexpr std::string_view kAllowed =
-    "q, category_id, min_price, max_price, currency, language, ship_to, sort, page_size, cursor, "
-    "fields, affiliate";
+constexpr std::array<std::string_view, 12> kParameters = {
+    "q",
+    "category_id",
+    "min_price",
+    "max_price",
+    "currency",
+    "language",
+    "ship_to",
+    "sort",
+    "page_size",
+    "cursor",
+    "fields",
+    "affiliate"};
+// Only in the JSON body of the compatibility endpoint.
+constexpr std::array<std::string_view, 2> kCompatParameters = {"keywords", "page_no"};
+constexpr std::size_t kMaxQueryCharacters = 200;
 
 ParamError error(std::string parameter, std::string message) {
     return ParamError{std::move(parameter), std::move(message)};
 }
 
-// Printable, bounded echo of a client value for error messages.
-std::string shown(std::string_view value) {
+// Client text made safe for an error message: bytes outside printable ASCII become '?'.
+std::string printable(std::string_view text) {
     std::string out;
-    for (const char c : value.substr(0, 40)) {
+    for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
         out += (byte >= 0x20 && byte < 0x7F) ? c : '?';
     }
-    if (value.size() > 40) {
-        out += "...";
-    }
     return out;
+}
+
+// Printable, bounded echo of a client value for error messages.
+std::string shown(std::string_view value) {
+    return printable(value.substr(0, 40)) + (value.size() > 40 ? "..." : "");
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
@@ -119,16 +139,30 @@ struct RawParams {
     }
 };
 
+// "unknown parameter 'pagesize' (did you mean page_size?); allowed: q, ..." (POST: "field").
+ParamError unknown_name(std::string_view name, bool compat) {
+    std::vector<std::string_view> known(kParameters.begin(), kParameters.end());
+    if (compat) {
+        known.insert(known.end(), kCompatParameters.begin(), kCompatParameters.end());
+    }
+    std::string message =
+        std::string(compat ? "unknown field '" : "unknown parameter '") + shown(name) + "'";
+    if (const std::string_view near = nearest_name(name, known); !near.empty()) {
+        message += " (did you mean " + std::string(near) + "?)";
+    }
+    message += "; allowed: ";
+    for (const std::string_view candidate : known) {
+        message += std::string(candidate) + (candidate == known.back() ? "" : ", ");
+    }
+    return error(shown(name), std::move(message));
+}
+
 std::optional<ParamError> assign(
     RawParams& raw, std::string_view name, std::string value, bool compat
 ) {
     std::optional<std::string>* slot = raw.slot(name, compat);
     if (slot == nullptr) {
-        return error(
-            std::string(shown(name)),
-            "unknown parameter '" + shown(name) + "'; allowed: " + std::string(kAllowed) +
-                (compat ? ", keywords, page_no" : "")
-        );
+        return unknown_name(name, compat);
     }
     if (slot->has_value() && slot == &raw.q) {
         return error("q", "give q (or its alias keywords) once");
@@ -142,25 +176,6 @@ std::optional<ParamError> assign(
     return std::nullopt;
 }
 
-std::optional<std::int64_t> parse_money_param(std::string_view text, std::string_view currency) {
-    // Plain decimals only ("12", "12.5", "12.50"): no currency text, no sign, no exponent.
-    if (text.empty() || text.size() > 20) {
-        return std::nullopt;
-    }
-    int dots = 0;
-    for (const char c : text) {
-        if (c == '.') {
-            ++dots;
-        } else if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
-            return std::nullopt;
-        }
-    }
-    if (dots > 1 || text.front() == '.' || text.back() == '.') {
-        return std::nullopt;
-    }
-    return parse_price(text, currency);
-}
-
 Result validate(RawParams raw, const RequestDefaults& defaults) {
     SearchRequest request;
 
@@ -168,8 +183,12 @@ Result validate(RawParams raw, const RequestDefaults& defaults) {
         return error("q", "q is required (1-200 characters)");
     }
     const std::string cleaned = clean_text(*raw.q);
-    if (cleaned.empty() || cleaned.size() > 200) {
-        return error("q", "q must be 1-200 characters after trimming");
+    // Characters are code points (clean_text leaves valid UTF-8): 200 CJK characters are 600 bytes.
+    const std::size_t characters = detail::code_point_count(cleaned);
+    if (characters == 0 || characters > kMaxQueryCharacters) {
+        return error(
+            "q", "q must be 1-200 characters after trimming, got " + std::to_string(characters)
+        );
     }
     request.q = cache::normalize_keywords(cleaned);
 
@@ -213,11 +232,13 @@ Result validate(RawParams raw, const RequestDefaults& defaults) {
          {std::tuple{"min_price", &raw.min_price, &request.min_price},
           std::tuple{"max_price", &raw.max_price, &request.max_price}}) {
         if (text->has_value()) {
-            const auto cents = parse_money_param(**text, request.currency);
+            const auto cents = parse_decimal_amount(**text, request.currency);
             if (!cents) {
                 return error(
                     name,
-                    std::string(name) + " must be a decimal number >= 0 such as 12.50, got '" +
+                    std::string(name) + " must be a decimal number >= 0 with '.' as the decimal " +
+                        "point and at most " + std::to_string(minor_digits(request.currency)) +
+                        " decimals for " + request.currency + " (such as 12.50), got '" +
                         shown(**text) + "'"
                 );
             }
@@ -268,6 +289,18 @@ Result validate(RawParams raw, const RequestDefaults& defaults) {
         if (raw.cursor) {
             return error("page_no", "give either cursor or page_no, not both");
         }
+        // The depth cursors stop at: a page must start within the first max_depth products.
+        const std::int64_t deepest =
+            (defaults.max_depth + request.page_size - 1) / request.page_size;
+        if (*page > deepest) {
+            return error(
+                "page_no",
+                "page_no must be at most " + std::to_string(deepest) + " at page_size " +
+                    std::to_string(request.page_size) + ": results go " +
+                    std::to_string(defaults.max_depth) + " products deep, got '" +
+                    shown(*raw.page_no) + "'"
+            );
+        }
         request.page_no = static_cast<int>(*page);
     }
     if (raw.fields) {
@@ -289,6 +322,114 @@ Result validate(RawParams raw, const RequestDefaults& defaults) {
         }
     }
     return request;
+}
+
+// nlohmann's DOM builder plus what its non-throwing mode drops: where and why the body is
+// not JSON, keys repeated at the top level (the DOM would keep the last one silently) and
+// nesting deeper than any parameter needs (a megabyte of '[' would cost ~100 MB as a DOM).
+class BodyParser {
+public:
+    using Json = nlohmann::json;
+    static constexpr int kMaxDepth = 8;
+
+    explicit BodyParser(Json& out) : dom_(out, false) {}
+
+    // What went wrong, client-facing; meaningful once sax_parse returned false.
+    [[nodiscard]] const std::string& problem() const { return problem_; }
+
+    bool null() { return dom_.null(); }
+    bool boolean(bool value) { return dom_.boolean(value); }
+    bool number_integer(Json::number_integer_t value) { return dom_.number_integer(value); }
+    bool number_unsigned(Json::number_unsigned_t value) { return dom_.number_unsigned(value); }
+    bool number_float(Json::number_float_t value, const Json::string_t& text) {
+        return dom_.number_float(value, text);
+    }
+    bool string(Json::string_t& value) { return dom_.string(value); }
+    bool binary(Json::binary_t& value) { return dom_.binary(value); }
+    bool start_object(std::size_t size) { return enter() && dom_.start_object(size); }
+    bool end_object() {
+        --depth_;
+        return dom_.end_object();
+    }
+    bool start_array(std::size_t size) { return enter() && dom_.start_array(size); }
+    bool end_array() {
+        --depth_;
+        return dom_.end_array();
+    }
+    bool key(Json::string_t& name) {
+        if (depth_ == 1 && !top_keys_.insert(name).second) {
+            problem_ = "field '" + shown(name) + "' is given more than once";
+            return false;
+        }
+        return dom_.key(name);
+    }
+    bool parse_error(
+        std::size_t byte, const std::string& /*last_token*/, const nlohmann::detail::exception& ex
+    ) {
+        // what(): "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
+        std::string_view what = ex.what();
+        if (const auto end = what.find("] "); what.starts_with("[json.") && end != what.npos) {
+            what.remove_prefix(end + 2);
+        }
+        problem_ = "the body is not valid JSON (byte " + std::to_string(byte) +
+                   "): " + printable(what.substr(0, 300));
+        return false;
+    }
+
+private:
+    bool enter() {
+        if (++depth_ > kMaxDepth) {
+            problem_ = "the body nests objects or arrays deeper than " + std::to_string(kMaxDepth) +
+                       " levels";
+            return false;
+        }
+        return true;
+    }
+
+    nlohmann::detail::json_sax_dom_parser<Json> dom_;
+    int depth_ = 0;
+    std::set<std::string> top_keys_;
+    std::string problem_;
+};
+
+// A body field as the text its query-string form would have: strings as they are, numbers and
+// booleans printed, `fields` also as a list of names.
+using FieldText = boost::system::result<std::string, ParamError>;
+
+FieldText field_text(const std::string& name, const nlohmann::json& value) {
+    // in_place_value: ParamError is also constructible from a string.
+    const auto text = [](std::string t) {
+        return FieldText(boost::system::in_place_value, std::move(t));
+    };
+    if (value.is_string()) {
+        return text(value.get<std::string>());
+    }
+    if (value.is_number()) {
+        return text(value.dump());
+    }
+    if (value.is_boolean()) {
+        return text(value.get<bool>() ? "true" : "false");
+    }
+    if (value.is_array() && name == "fields") {
+        std::string names;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (!value[i].is_string()) {
+                return error(
+                    "fields",
+                    "fields[" + std::to_string(i) + "] must be a field name (a string), got " +
+                        std::string(value[i].type_name())
+                );
+            }
+            names += (i == 0 ? "" : ",") + value[i].get<std::string>();
+        }
+        return text(std::move(names));
+    }
+    return error(
+        shown(name),
+        "field '" + shown(name) + "' must be a string, number or boolean" +
+            (name == "fields" ? " (or a list of names)" : "") + ", got " +
+            std::string(value.type_name())
+    );
 }
 
 }  // namespace
@@ -319,34 +460,26 @@ boost::system::result<SearchRequest, ParamError> parse_query_string(
 boost::system::result<SearchRequest, ParamError> parse_json_body(
     std::string_view body, const RequestDefaults& defaults
 ) {
-    const nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-        return error("body", "the body must be a JSON object");
+    nlohmann::json json;
+    BodyParser parser(json);
+    if (!nlohmann::json::sax_parse(body, &parser)) {
+        return error("body", parser.problem());
+    }
+    if (!json.is_object()) {
+        return error(
+            "body", "the body must be a JSON object, got " + std::string(json.type_name())
+        );
     }
     RawParams raw;
     for (const auto& [name, value] : json.items()) {
-        std::string text;
-        if (value.is_string()) {
-            text = value.get<std::string>();
-        } else if (value.is_number()) {
-            text = value.dump();
-        } else if (value.is_boolean()) {
-            text = value.get<bool>() ? "true" : "false";
-        } else if (value.is_array() && name == "fields") {
-            for (const auto& item : value) {
-                if (!item.is_string()) {
-                    return error("fields", "fields must be a list of field names");
-                }
-                text += (text.empty() ? "" : ",") + item.get<std::string>();
-            }
-        } else if (value.is_null()) {
+        if (value.is_null()) {
             continue;
-        } else {
-            return error(
-                std::string(shown(name)), "parameter '" + shown(name) + "' has the wrong JSON type"
-            );
         }
-        if (auto problem = assign(raw, name, std::move(text), true)) {
+        auto text = field_text(name, value);
+        if (!text) {
+            return text.error();
+        }
+        if (auto problem = assign(raw, name, std::move(*text), true)) {
             return *problem;
         }
     }

@@ -35,6 +35,19 @@ upstream::ProductSort upstream_sort(SortOrder order) {
     }
 }
 
+// The ids a cursor keeps to suppress repeats on the next upstream page (encode_cursor keeps
+// the last kMaxSeenTail): using exactly these when filling a page makes a resumed walk see the
+// same next page as the request that made the cursor.
+std::vector<std::int64_t> tail_ids(const std::vector<Product>& products) {
+    const std::size_t skip = products.size() > kMaxSeenTail ? products.size() - kMaxSeenTail : 0;
+    std::vector<std::int64_t> ids;
+    ids.reserve(products.size() - skip);
+    for (std::size_t i = skip; i < products.size(); ++i) {
+        ids.push_back(products[i].product_id);
+    }
+    return ids;
+}
+
 std::string dump(const nlohmann::json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -171,10 +184,10 @@ awaitable<SearchService::Claim> SearchService::claim(std::string key, bool l2_us
 }
 
 std::chrono::milliseconds SearchService::lock_ttl() const {
-    // As long as a fetch may take: the upstream call (retries included), links, a margin.
+    // As long as a fetch may take: its upstream pages (retries included), links, a margin.
     constexpr std::chrono::milliseconds kMargin{1000};
     const std::chrono::milliseconds upstream =
-        options_.upstream_timeout ? options_.upstream_timeout() : std::chrono::milliseconds(3000);
+        options_.page_budget ? options_.page_budget() : std::chrono::milliseconds(3000);
     return upstream + options_.affiliate_timeout + kMargin;
 }
 
@@ -250,15 +263,19 @@ awaitable<SearchService::Built> SearchService::build(
     co_return built;
 }
 
-awaitable<SearchService::Built> SearchService::fetch_and_store(
-    SearchRequest request, Position position, std::string key, std::string request_id
+awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
+    const SearchRequest& request,
+    int upstream_page,
+    std::vector<std::int64_t> seen_tail,
+    std::string request_id,
+    Deadline deadline
 ) {
     upstream::ProductQuery query;
     query.keywords = request.q;
     if (request.category_id) {
         query.category_ids.push_back(*request.category_id);
     }
-    query.page_no = position.upstream_page;
+    query.page_no = upstream_page;
     query.page_size = options_.upstream_page_size;
     query.sort = upstream_sort(request.sort);
     query.min_sale_price = request.min_price;
@@ -269,6 +286,7 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     query.tracking_id = options_.tracking_id;
     upstream::CallOptions call;
     call.request_id = request_id;
+    call.deadline = deadline;
     upstream::Result<upstream::ProductPage> page =
         co_await source_.query_products(std::move(query), std::move(call));
     if (!page) {
@@ -278,14 +296,16 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     // Validate and sanitise every product; each rejection is logged once and counted.
     ValidatorOptions validator = options_.validator;
     validator.currency = request.currency;
-    std::vector<Product> products;
-    products.reserve(page->products.size());
-    std::size_t invalid = 0;
+    Batch batch;
+    batch.upstream_page = upstream_page;
+    batch.total_estimate = page->total_record_count;
+    batch.products.reserve(page->products.size());
+    batch.invalid = static_cast<std::size_t>(page->skipped);
     for (const upstream::RawProduct& raw : page->products) {
         ValidationResult checked = validate(raw, validator);
         shared_.stats.validation.record(checked);
         if (!checked.product) {
-            ++invalid;
+            ++batch.invalid;
             logger().info(
                 "product rejected",
                 {{"request_id", request_id},
@@ -295,40 +315,138 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
             );
             continue;
         }
-        if (request.min_price && checked.product->price.cents < *request.min_price) {
-            ++invalid;
-            continue;
-        }
-        if (request.max_price && checked.product->price.cents > *request.max_price) {
-            ++invalid;
+        const std::int64_t cents = checked.product->price.cents;
+        if ((request.min_price && cents < *request.min_price) ||
+            (request.max_price && cents > *request.max_price)) {
+            ++batch.invalid;
             continue;
         }
         shared_.vocabulary.add_title(checked.product->normalized_title);
-        products.push_back(std::move(*checked.product));
+        batch.products.push_back(std::move(*checked.product));
     }
-    score_all(products, options_.quality);
-    const std::size_t low_quality = apply_filter(products, options_.filter);
-    const DedupeReport duplicates = dedupe(products, options_.dedupe);
-    count(shared_.stats.low_quality_total, low_quality);
-    count(shared_.stats.duplicates_total, duplicates.total());
-    rank(products, request.sort);
+    score_all(batch.products, options_.quality);
+    batch.low_quality = apply_filter(batch.products, options_.filter);
+    batch.duplicates = dedupe(batch.products, options_.dedupe).total();
+    count(shared_.stats.low_quality_total, batch.low_quality);
+    count(shared_.stats.duplicates_total, batch.duplicates);
+    rank(batch.products, request.sort);
 
-    // Products already returned from earlier upstream pages (pages shift between calls).
-    if (!position.seen_tail.empty()) {
-        const std::unordered_set<std::int64_t> seen(
-            position.seen_tail.begin(), position.seen_tail.end()
+    // Products already returned from the page before (upstream pages shift between calls).
+    if (!seen_tail.empty()) {
+        const std::unordered_set<std::int64_t> seen(seen_tail.begin(), seen_tail.end());
+        std::erase_if(batch.products, [&](const Product& p) {
+            return seen.contains(p.product_id);
+        });
+    }
+    batch.seen_tail = std::move(seen_tail);
+
+    const bool next_exists = page->total_record_count > static_cast<std::int64_t>(upstream_page) *
+                                                            options_.upstream_page_size &&
+                             !page->products.empty();
+    batch.at_limit = next_exists && upstream_page >= options_.max_upstream_pages;
+    batch.more = next_exists && !batch.at_limit;
+    co_return batch;
+}
+
+awaitable<upstream::Result<SearchService::Filled>> SearchService::fill_page(
+    const SearchRequest& request, Position position, std::string request_id, Deadline deadline
+) {
+    const auto wanted = static_cast<std::size_t>(request.page_size);
+    Filled filled;
+    int upstream_page = position.upstream_page;
+    std::vector<std::int64_t> seen_tail = std::move(position.seen_tail);
+    auto offset = static_cast<std::size_t>(position.offset);
+    while (true) {
+        upstream::Result<Batch> batch = co_await fetch_batch(
+            request, upstream_page, std::move(seen_tail), request_id, deadline
         );
-        std::erase_if(products, [&](const Product& p) { return seen.contains(p.product_id); });
+        if (!batch) {
+            if (filled.served.empty()) {
+                co_return batch.error();  // nothing to show: stale copy or error response
+            }
+            const bool late = batch.error().code == upstream::upstream_errc::kTimeout ||
+                              batch.error().code == upstream::upstream_errc::kDeadlineExceeded;
+            filled.short_reason = late ? "deadline" : "upstream_error";
+            logger().warn(
+                "serving a short page: the upstream page that would fill it failed",
+                {{"request_id", request_id}, {"error", batch.error().detail()}}
+            );
+            break;
+        }
+        filled.batches.push_back(std::move(*batch));
+        const Batch& last = filled.batches.back();
+        for (std::size_t i = std::min(offset, last.products.size());
+             i < last.products.size() && filled.served.size() < wanted;
+             ++i) {
+            filled.served.emplace_back(filled.batches.size() - 1, i);
+        }
+        if (filled.served.size() == wanted) {
+            break;
+        }
+        if (!last.more) {
+            filled.short_reason = last.at_limit ? "upstream_page_limit" : "exhausted";
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            filled.short_reason = "deadline";
+            break;
+        }
+        // The next page skips what this one showed: the same tail a cursor would carry.
+        upstream_page = last.upstream_page + 1;
+        seen_tail = tail_ids(last.products);
+        offset = 0;
     }
+    co_return filled;
+}
 
-    const auto begin =
-        std::min<std::size_t>(static_cast<std::size_t>(position.offset), products.size());
-    auto end =
-        std::min<std::size_t>(begin + static_cast<std::size_t>(request.page_size), products.size());
-    std::vector<Product> chosen(
-        products.begin() + static_cast<std::ptrdiff_t>(begin),
-        products.begin() + static_cast<std::ptrdiff_t>(end)
-    );
+nlohmann::json SearchService::next_cursor(
+    const Filled& filled, std::size_t taken, const std::string& fingerprint
+) const {
+    // Resume right after the last product sent (after every batch when none was sent).
+    std::size_t batch_index = filled.batches.size() - 1;
+    std::size_t next = filled.batches.back().products.size();
+    if (taken > 0) {
+        batch_index = filled.served[taken - 1].first;
+        next = filled.served[taken - 1].second + 1;
+    }
+    // Batches fetched after it that gave nothing (all filtered, or the end) are behind us too.
+    while (next >= filled.batches[batch_index].products.size() &&
+           batch_index + 1 < filled.batches.size()) {
+        ++batch_index;
+        next = 0;
+    }
+    const Batch& batch = filled.batches[batch_index];
+    CursorState state;
+    state.query_fingerprint = fingerprint;
+    if (next < batch.products.size()) {
+        state.upstream_page = batch.upstream_page;
+        state.offset = static_cast<int>(next);
+        state.seen_tail = batch.seen_tail;
+    } else if (batch.more) {
+        state.upstream_page = batch.upstream_page + 1;
+        state.offset = 0;
+        state.seen_tail = tail_ids(batch.products);
+    } else {
+        return nullptr;
+    }
+    return encode_cursor(state, options_.cursor_secret);
+}
+
+awaitable<SearchService::Built> SearchService::fetch_and_store(
+    SearchRequest request, Position position, std::string key, std::string request_id
+) {
+    const auto budget =
+        options_.page_budget ? options_.page_budget() : std::chrono::milliseconds(3000);
+    const Deadline deadline = std::chrono::steady_clock::now() + budget;
+    upstream::Result<Filled> page = co_await fill_page(request, position, request_id, deadline);
+    if (!page) {
+        co_return page.error();
+    }
+    std::vector<Product> chosen;
+    chosen.reserve(page->served.size());
+    for (const auto& [batch, index] : page->served) {
+        chosen.push_back(page->batches[batch].products[index]);
+    }
 
     std::string affiliate_state = "disabled";
     if (request.affiliate) {
@@ -340,42 +458,27 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
         }
     }
 
-    const bool more_upstream =
-        page->total_record_count >
-            static_cast<std::int64_t>(position.upstream_page) * options_.upstream_page_size &&
-        !page->products.empty() && position.upstream_page < options_.max_upstream_pages;
     const std::string fingerprint =
         query_fingerprint(cache::canonical_params("search", query_identity(request)));
-    auto next_cursor = [&](std::size_t taken) -> nlohmann::json {
-        CursorState state;
-        state.query_fingerprint = fingerprint;
-        if (begin + taken < products.size()) {
-            state.upstream_page = position.upstream_page;
-            state.offset = static_cast<int>(begin + taken);
-            state.seen_tail = position.seen_tail;
-        } else if (more_upstream) {
-            state.upstream_page = position.upstream_page + 1;
-            state.offset = 0;
-            for (const Product& product : products) {
-                state.seen_tail.push_back(product.product_id);
-            }
-        } else {
-            return nullptr;
-        }
-        return encode_cursor(state, options_.cursor_secret);
-    };
-
     nlohmann::json items = nlohmann::json::array();
     for (const Product& product : chosen) {
         items.push_back(to_json(product, request.fields));
+    }
+    std::size_t invalid = 0;
+    std::size_t low_quality = 0;
+    std::size_t duplicates = 0;
+    for (const Batch& batch : page->batches) {
+        invalid += batch.invalid;
+        low_quality += batch.low_quality;
+        duplicates += batch.duplicates;
     }
     nlohmann::json body = {
         {"query", query_json(request)},
         {"products", std::move(items)},
         {"page",
          {{"size", chosen.size()},
-          {"next_cursor", next_cursor(chosen.size())},
-          {"total_estimate", page->total_record_count}}},
+          {"next_cursor", next_cursor(*page, chosen.size(), fingerprint)},
+          {"total_estimate", page->batches.front().total_estimate}}},
     };
     if (chosen.empty()) {
         count(shared_.stats.empty_results_total);
@@ -384,9 +487,9 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     body["meta"] = {
         {"affiliate_links", affiliate_state},
         {"dropped",
-         {{"invalid", invalid + page->skipped},
-          {"low_quality", low_quality},
-          {"duplicate", duplicates.total()}}},
+         {{"invalid", invalid}, {"low_quality", low_quality}, {"duplicate", duplicates}}},
+        {"short_page_reason",
+         page->short_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(page->short_reason)},
         {"generated_by", request_id},
     };
     std::string text = dump(body);
@@ -395,16 +498,19 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     while (text.size() > options_.max_response_bytes && body["products"].size() > 1) {
         body["products"].erase(body["products"].size() - 1);
         body["page"]["size"] = body["products"].size();
-        body["page"]["next_cursor"] = next_cursor(body["products"].size());
+        body["page"]["next_cursor"] = next_cursor(*page, body["products"].size(), fingerprint);
+        body["meta"]["short_page_reason"] = "response_size_limit";
         text = dump(body);
     }
 
     cache::CachedResponse response =
         cache::make_cached_response(std::move(text), "application/json");
-    // A page whose affiliate links could not be generated is kept only briefly, so links
-    // come back soon after the upstream recovers.
-    std::string kind =
-        affiliate_state == "ok" || affiliate_state == "disabled" ? "search" : "search_degraded";
+    // A page missing affiliate links, or cut short by a slow or failing upstream, is kept only
+    // briefly, so the full page comes back soon after the upstream recovers.
+    const bool degraded = (affiliate_state != "ok" && affiliate_state != "disabled") ||
+                          page->short_reason == "deadline" ||
+                          page->short_reason == "upstream_error";
+    std::string kind = degraded ? "search_degraded" : "search";
     std::shared_ptr<const cache::CachedResponse> stored =
         co_await shared_.cache.put(std::move(kind), std::move(key), std::move(response));
     co_return stored;

@@ -6,6 +6,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -90,7 +91,7 @@ Handler::Handler(
       limiter_(settings_.limits),
       rng_(hash_combine(settings_.seed, kRuntimeSalt)) {}
 
-Outcome Handler::handle(const HttpRequest& request) {
+Outcome Handler::handle(const HttpRequest& request, bool loopback_peer) {
     const std::string_view target = request.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (path == "/sync") {
@@ -111,6 +112,12 @@ Outcome Handler::handle(const HttpRequest& request) {
         return outcome;
     }
     if (path.starts_with("/__sim/")) {
+        // Health tells nothing and changes nothing: readiness probes need no credentials.
+        if (path != "/__sim/health") {
+            if (const auto refusal = control_refusal(request, loopback_peer)) {
+                return json_outcome(403, {{"ok", false}, {"error", *refusal}});
+            }
+        }
         return handle_control(request, path);
     }
     return json_outcome(404, {{"error", "not found"}, {"path", path}});
@@ -316,6 +323,25 @@ Outcome Handler::call_api(const Params& params, std::string_view method_name) {
     Outcome outcome;
     outcome.response = make_response(200, "application/json;charset=UTF-8", std::move(text));
     return outcome;
+}
+
+std::optional<std::string_view> Handler::control_refusal(
+    const HttpRequest& request, bool loopback_peer
+) const {
+    const std::string& token = settings_.control_token;
+    if (token.empty()) {
+        if (loopback_peer) {
+            return std::nullopt;
+        }
+        return "the control API answers loopback clients only (start scout-sim with "
+               "--control-token to use it from elsewhere)";
+    }
+    const std::string_view given = request["X-Sim-Control-Token"];
+    if (given.size() == token.size() &&
+        CRYPTO_memcmp(given.data(), token.data(), token.size()) == 0) {
+        return std::nullopt;
+    }
+    return "missing or wrong X-Sim-Control-Token";
 }
 
 Outcome Handler::handle_control(const HttpRequest& request, std::string_view path) {

@@ -39,6 +39,9 @@ struct SimSettings {
     MethodSettings methods;
     RateLimitOptions limits;
     std::uint64_t seed = 42;  // runtime randomness (faults, links, ids)
+    // Empty: the control API (/__sim/*) answers loopback peers only. Otherwise every control
+    // request must carry it in X-Sim-Control-Token, from any address.
+    std::string control_token;
 };
 
 // What the server should do with a request.
@@ -77,7 +80,8 @@ public:
         WallClock wall_ms = &system_unix_ms
     );
 
-    Outcome handle(const HttpRequest& request);
+    // `loopback_peer`: the request came from a loopback address (127.0.0.0/8, ::1).
+    Outcome handle(const HttpRequest& request, bool loopback_peer);
 
     [[nodiscard]] const Stats& stats() const { return stats_; }
     [[nodiscard]] const SimSettings& settings() const { return settings_; }
@@ -92,6 +96,10 @@ private:
     // Authentication, method, validation, limits, application faults, the method itself.
     Outcome call_api(const Params& params, std::string_view method_name);
     Outcome handle_control(const HttpRequest& request, std::string_view path);
+    // Why a control request is refused (403), or nothing when it may proceed.
+    [[nodiscard]] std::optional<std::string_view> control_refusal(
+        const HttpRequest& request, bool loopback_peer
+    ) const;
     Outcome error_outcome(const GatewayError& error);
     Outcome json_outcome(unsigned status, const nlohmann::json& body) const;
     std::string next_request_id();

@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
             address.insert(address.begin(), '[');
             address.push_back(']');
         }
+        spdlog::info(
+            "control API /__sim/*: {}",
+            options.settings.control_token.empty() ? "loopback peers only"
+                                                   : "X-Sim-Control-Token required"
+        );
         std::cout << "scout-sim listening on " << address << ":" << local.port() << std::endl;
 
         ioc.run();

@@ -32,6 +32,8 @@ Local simulator of the AliExpress Affiliate API gateway (/sync).
   --live-like             perturb totals and page order, repeat items across pages
   --timestamp-window-s N  accepted timestamp skew in seconds (default 7200)
   --log-level LEVEL       trace|debug|info|warn|error|off (default info; debug logs each call)
+  --control-token TOKEN   require TOKEN in X-Sim-Control-Token on /__sim/* (then from any
+                          address); without it the control API answers loopback peers only
   --help, --version
 )";
 
@@ -147,6 +149,7 @@ Result<CliOptions> parse_cli(std::span<const std::string_view> args) {
                 "--max-page",
                 "--timestamp-window-s",
                 "--log-level",
+                "--control-token",
             };
             bool valued = false;
             for (const auto name : kValued) {
@@ -255,6 +258,11 @@ Result<CliOptions> parse_cli(std::span<const std::string_view> args) {
                     return bad(text);
                 }
                 options.log_level = std::string(text);
+            } else if (arg == "--control-token") {
+                if (text.empty()) {
+                    return bad(text);
+                }
+                options.settings.control_token = std::string(text);
             }
         }
     }

@@ -48,6 +48,18 @@ bool is_disconnect(const boost::system::error_code& ec) {
 
 }  // namespace
 
+bool is_loopback_peer(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const asio::ip::address address = socket.remote_endpoint(ec).address();
+    if (ec) {
+        return false;
+    }
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {  // ::ffff:127.0.0.1
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+    }
+    return address.is_loopback();
+}
+
 Server::Server(asio::io_context& ioc, Handler& handler, const tcp::endpoint& endpoint)
     : ioc_(ioc), handler_(handler), acceptor_(ioc) {
     acceptor_.open(endpoint.protocol());
@@ -86,6 +98,7 @@ awaitable<void> Server::accept_loop() {
 }
 
 awaitable<void> Server::session(tcp::socket socket) {
+    const bool loopback_peer = is_loopback_peer(socket);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     for (;;) {
@@ -110,7 +123,7 @@ awaitable<void> Server::session(tcp::socket socket) {
             break;
         }
         HttpRequest request = parser.release();
-        Outcome outcome = handler_.handle(request);
+        Outcome outcome = handler_.handle(request, loopback_peer);
 
         if (outcome.delay.count() > 0) {
             asio::steady_timer timer(stream.get_executor());

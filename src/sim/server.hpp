@@ -12,6 +12,10 @@
 
 namespace scout::sim {
 
+// Whether the connected peer has a loopback address (IPv4-mapped IPv6 included); false when
+// the address cannot be read.
+bool is_loopback_peer(const asio::ip::tcp::socket& socket);
+
 class Server {
 public:
     // Binds and listens at once; throws boost::system::system_error when that fails.

@@ -12,107 +12,95 @@ constexpr int kMinWindowMs = 10;
 
 }  // namespace
 
+CircuitBreaker::CircuitBreaker(Settings settings, const Clock& clock, Listener listener)
+    : clock_(clock), listener_(std::move(listener)), settings_(std::move(settings)) {
+    bucket_width_ = current_limits().bucket_width;
+    clear_window();
+}
+
 CircuitBreaker::CircuitBreaker(
     const config::BreakerConfig& config, const Clock& clock, Listener listener
 )
-    : clock_(clock),
-      listener_(std::move(listener)),
-      failure_ratio_(config.failure_ratio),
-      min_calls_(static_cast<std::uint32_t>(std::max(config.min_calls, 1))),
-      bucket_width_(
-          milliseconds(std::max(config.window_ms, kMinWindowMs)) / static_cast<int>(kBuckets)
-      ),
-      open_duration_(milliseconds(std::max(config.open_ms, 0))),
-      half_open_max_calls_(std::max(config.half_open_max_calls, 1)) {
-    // No bucket is current yet: an epoch no real time maps to.
-    for (Bucket& bucket : buckets_) {
-        bucket.epoch = std::numeric_limits<std::int64_t>::min();
-    }
+    : CircuitBreaker([config] { return config; }, clock, std::move(listener)) {}
+
+CircuitBreaker::Limits CircuitBreaker::current_limits() const {
+    const config::BreakerConfig config = settings_();
+    return Limits{
+        .failure_ratio = config.failure_ratio,
+        .min_calls = static_cast<std::uint32_t>(std::max(config.min_calls, 1)),
+        .bucket_width =
+            milliseconds(std::max(config.window_ms, kMinWindowMs)) / static_cast<int>(kBuckets),
+        .open_duration = milliseconds(std::max(config.open_ms, 0)),
+        .half_open_max_calls = std::max(config.half_open_max_calls, 1),
+    };
 }
 
-bool CircuitBreaker::try_acquire() {
+std::optional<CircuitBreaker::Permit> CircuitBreaker::try_acquire() {
+    const Limits limits = current_limits();
     Transition transition;
-    bool granted = false;
+    std::optional<Permit> permit;
     {
         const std::lock_guard lock(mutex_);
-        const Clock::time_point now = clock_.now();
-        if (state_ == State::kOpen && now >= open_until_) {
+        if (state_ == State::kOpen && clock_.now() >= open_until_) {
             transition = set_state(State::kHalfOpen);
         }
-        switch (state_) {
-            case State::kClosed:
-                granted = true;
-                break;
-            case State::kOpen:
-                granted = false;
-                break;
-            case State::kHalfOpen:
-                granted = trials_in_flight_ < half_open_max_calls_;
-                if (granted) {
-                    ++trials_in_flight_;
-                }
-                break;
+        const bool granted =
+            state_ == State::kClosed ||
+            (state_ == State::kHalfOpen && trials_in_flight_ < limits.half_open_max_calls);
+        if (granted) {
+            trials_in_flight_ += state_ == State::kHalfOpen ? 1 : 0;
+            permit = Permit{generation_};
         }
     }
-    if (!granted) {
+    if (!permit) {
         rejected_total_.fetch_add(1, std::memory_order_relaxed);
     }
     notify(transition);
-    return granted;
+    return permit;
 }
 
-void CircuitBreaker::on_success() {
+void CircuitBreaker::on_success(Permit permit) {
+    const Limits limits = current_limits();
     Transition transition;
     {
         const std::lock_guard lock(mutex_);
-        switch (state_) {
-            case State::kClosed:
-                record(clock_.now(), /*failed=*/false);
-                break;
-            case State::kOpen:
-                break;  // late result of a call started before opening
-            case State::kHalfOpen:
-                if (trials_in_flight_ == 0) {
-                    break;  // not a trial
-                }
-                --trials_in_flight_;
-                if (++trial_successes_ >= half_open_max_calls_) {
-                    transition = set_state(State::kClosed);
-                }
-                break;
+        if (permit.generation != generation_) {
+            // A late result of a call started before the last state change.
+        } else if (state_ == State::kClosed) {
+            record(clock_.now(), limits, /*failed=*/false);
+        } else if (is_current_trial(permit)) {
+            --trials_in_flight_;
+            if (++trial_successes_ >= limits.half_open_max_calls) {
+                transition = set_state(State::kClosed);
+            }
         }
     }
     notify(transition);
 }
 
-void CircuitBreaker::on_failure() {
+void CircuitBreaker::on_failure(Permit permit) {
+    const Limits limits = current_limits();
     Transition transition;
     {
         const std::lock_guard lock(mutex_);
         const Clock::time_point now = clock_.now();
-        switch (state_) {
-            case State::kClosed:
-                record(now, /*failed=*/true);
-                if (window_trips(now)) {
-                    transition = open_until(now + open_duration_);
-                }
-                break;
-            case State::kOpen:
-                break;  // late result of a call started before opening
-            case State::kHalfOpen:
-                if (trials_in_flight_ == 0) {
-                    break;  // not a trial
-                }
-                transition = open_until(now + open_duration_);
-                break;
+        if (permit.generation != generation_) {
+            // A late result of a call started before the last state change.
+        } else if (state_ == State::kClosed) {
+            record(now, limits, /*failed=*/true);
+            if (window_trips(now, limits)) {
+                transition = open_until(now + limits.open_duration);
+            }
+        } else if (is_current_trial(permit)) {
+            transition = open_until(now + limits.open_duration);
         }
     }
     notify(transition);
 }
 
-void CircuitBreaker::release() {
+void CircuitBreaker::release(Permit permit) {
     const std::lock_guard lock(mutex_);
-    if (state_ == State::kHalfOpen && trials_in_flight_ > 0) {
+    if (is_current_trial(permit)) {
         --trials_in_flight_;
     }
 }
@@ -151,11 +139,20 @@ milliseconds CircuitBreaker::retry_after() const {
     return std::chrono::ceil<milliseconds>(left);
 }
 
+bool CircuitBreaker::is_current_trial(Permit permit) const {
+    return state_ == State::kHalfOpen && permit.generation == generation_ && trials_in_flight_ > 0;
+}
+
 std::int64_t CircuitBreaker::epoch_of(Clock::time_point now) const {
     return now.time_since_epoch() / bucket_width_;
 }
 
-void CircuitBreaker::record(Clock::time_point now, bool failed) {
+void CircuitBreaker::record(Clock::time_point now, const Limits& limits, bool failed) {
+    if (bucket_width_ != limits.bucket_width) {
+        // window_ms was reloaded: old buckets would be read at the wrong epochs.
+        clear_window();
+        bucket_width_ = limits.bucket_width;
+    }
     const std::int64_t epoch = epoch_of(now);
     const auto slot = static_cast<std::size_t>(
         ((epoch % static_cast<std::int64_t>(kBuckets)) + static_cast<std::int64_t>(kBuckets)) %
@@ -171,7 +168,7 @@ void CircuitBreaker::record(Clock::time_point now, bool failed) {
     }
 }
 
-bool CircuitBreaker::window_trips(Clock::time_point now) const {
+bool CircuitBreaker::window_trips(Clock::time_point now, const Limits& limits) const {
     const std::int64_t epoch = epoch_of(now);
     std::uint64_t calls = 0;
     std::uint64_t failures = 0;
@@ -182,8 +179,8 @@ bool CircuitBreaker::window_trips(Clock::time_point now) const {
             failures += bucket.failures;
         }
     }
-    return calls >= min_calls_ &&
-           static_cast<double>(failures) >= failure_ratio_ * static_cast<double>(calls);
+    return calls >= limits.min_calls &&
+           static_cast<double>(failures) >= limits.failure_ratio * static_cast<double>(calls);
 }
 
 void CircuitBreaker::clear_window() {
@@ -205,6 +202,7 @@ CircuitBreaker::Transition CircuitBreaker::set_state(State to) {
     if (from == to) {
         return std::nullopt;
     }
+    ++generation_;
     switch (to) {
         case State::kOpen:
             opened_total_.fetch_add(1, std::memory_order_relaxed);

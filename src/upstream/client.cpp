@@ -31,6 +31,8 @@ Result<nlohmann::json> to_outcome(std::string_view method, HttpResult& http) {
             );
         case TransferOutcome::kCancelled:
             return make_upstream_error(upstream_errc::kCancelled, http.error);
+        case TransferOutcome::kLocalLimit:
+            return make_upstream_error(upstream_errc::kLocalLimit, http.error);
         case TransferOutcome::kTransport:
             break;
     }
@@ -56,25 +58,108 @@ std::mt19937_64& jitter_rng() {
     return rng;
 }
 
+// Tells the breaker what a failed attempt says about the upstream.
+void report_failure(
+    CircuitBreaker& breaker, CircuitBreaker::Permit permit, const UpstreamError& error
+) {
+    if (error.error_class == ErrorClass::kPermanent && error.code != upstream_errc::kCancelled) {
+        breaker.on_success(permit);  // the upstream answered; it is healthy, we are wrong
+    } else if (counts_as_breaker_failure(error)) {
+        breaker.on_failure(permit);
+    } else {
+        breaker.release(permit);  // cancelled, or never sent: no verdict
+    }
+}
+
+// One signed HTTP attempt of `method`, ending at the attempt timeout or `deadline`.
+HttpRequest attempt_request(
+    const config::UpstreamConfig& cfg,
+    std::string_view method,
+    const Params& business,
+    Clock::time_point now,
+    Clock::time_point deadline
+) {
+    const Credentials credentials{cfg.app_key, cfg.app_secret};
+    const auto sign_method = parse_sign_method(cfg.sign_method).value_or(SignMethod::kSha256);
+    // Re-signed per attempt: the timestamp must be fresh.
+    const Params params =
+        build_request(method, business, credentials, sign_method, std::chrono::system_clock::now());
+    HttpRequest request;
+    request.url = cfg.gateway_url;
+    request.body = form_encode(params);
+    request.deadline = std::min(now + std::chrono::milliseconds(cfg.attempt_timeout_ms), deadline);
+    request.connect_timeout = std::chrono::milliseconds(cfg.connect_timeout_ms);
+    return request;
+}
+
+// Logged once per failed logical call, with everything needed to act on it.
+void log_failure(
+    std::string_view method,
+    const Params& business,
+    const CallOptions& options,
+    const UpstreamError& last,
+    double elapsed_ms
+) {
+    logger().log(
+        last.error_class == ErrorClass::kPermanent ? log::Level::kError : log::Level::kWarn,
+        "upstream call failed",
+        {{"request_id", options.request_id},
+         {"method", method},
+         {"params", log::RawJson{params_json(business)}},
+         {"class", to_string(last.error_class)},
+         {"kind", last.code.message()},
+         {"code", last.api_code},
+         {"sub_code", last.sub_code},
+         {"msg", last.message},
+         {"sub_msg", last.sub_message},
+         {"http_status", last.http_status},
+         {"upstream_request_id", last.upstream_request_id},
+         {"attempts", last.attempts},
+         {"elapsed_ms", elapsed_ms}}
+    );
+}
+
 }  // namespace
 
 AliExpressClient::AliExpressClient(
     CurlMulti& http,
-    CircuitBreaker& breaker,
+    BreakerSet& breakers,
     ClientStats& stats,
     ConfigSource config,
     const Clock& clock
 )
-    : http_(http), breaker_(breaker), stats_(stats), config_(std::move(config)), clock_(clock) {}
+    : http_(http), breakers_(breakers), stats_(stats), config_(std::move(config)), clock_(clock) {}
+
+std::optional<std::chrono::milliseconds> AliExpressClient::retry_wait(
+    const config::UpstreamConfig& cfg,
+    CircuitBreaker& breaker,
+    UpstreamError& last,
+    Clock::time_point deadline
+) {
+    const auto now = clock_.now();
+    if (last.error_class != ErrorClass::kRateLimited) {
+        const auto wait = Backoff(cfg.retry).delay(last.attempts - 1, jitter_rng());
+        return now + wait < deadline ? std::optional(wait) : std::nullopt;
+    }
+    // An advertised ban is trusted only up to max_ban_s: after that the breaker probes.
+    const std::chrono::milliseconds max_ban = std::chrono::seconds(std::max(cfg.max_ban_s, 1));
+    const auto wait = std::clamp(last.retry_after, kMinRetryAfter, max_ban);
+    last.retry_after = wait;
+    if (now + wait >= deadline) {
+        // The ban outlasts what the caller can wait: stop asking until it is over.
+        breaker.trip_for(wait);
+        return std::nullopt;
+    }
+    stats_.rate_limit_waits_total.fetch_add(1, std::memory_order_relaxed);
+    return wait;
+}
 
 awaitable<Result<nlohmann::json>> AliExpressClient::call(
     std::string_view method, Params business, CallOptions options
 ) {
     const std::shared_ptr<const config::Config> snapshot = config_();
     const config::UpstreamConfig& cfg = snapshot->upstream;
-    const auto sign_method = parse_sign_method(cfg.sign_method).value_or(SignMethod::kSha256);
-    const Credentials credentials{cfg.app_key, cfg.app_secret};
-    const Backoff backoff(cfg.retry);
+    CircuitBreaker& breaker = breakers_.for_method(method);
     const auto started = clock_.now();
     const auto deadline =
         options.deadline.value_or(started + std::chrono::milliseconds(cfg.request_timeout_ms));
@@ -91,28 +176,20 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
             stats_.deadline_exceeded_total.fetch_add(1, std::memory_order_relaxed);
             break;
         }
-        if (!breaker_.try_acquire()) {
+        const auto permit = breaker.try_acquire();
+        if (!permit) {
             last = make_upstream_error(upstream_errc::kCircuitOpen, "circuit breaker open");
-            last.retry_after = breaker_.retry_after();
+            last.retry_after = breaker.retry_after();
             stats_.breaker_rejections_total.fetch_add(1, std::memory_order_relaxed);
             break;
         }
         ++attempts;
         stats_.attempts_total.fetch_add(1, std::memory_order_relaxed);
-        // Re-signed per attempt: the timestamp must be fresh.
-        const Params params = build_request(
-            method, business, credentials, sign_method, std::chrono::system_clock::now()
-        );
-        HttpRequest request;
-        request.url = cfg.gateway_url;
-        request.body = form_encode(params);
-        request.deadline =
-            std::min(clock_.now() + std::chrono::milliseconds(cfg.attempt_timeout_ms), deadline);
-        request.connect_timeout = std::chrono::milliseconds(cfg.connect_timeout_ms);
-        HttpResult http = co_await http_.perform(std::move(request));
+        HttpResult http =
+            co_await http_.perform(attempt_request(cfg, method, business, clock_.now(), deadline));
         Result<nlohmann::json> outcome = to_outcome(method, http);
         if (outcome) {
-            breaker_.on_success();
+            breaker.on_success(*permit);
             stats_.calls_succeeded_total.fetch_add(1, std::memory_order_relaxed);
             if (attempts > 1) {
                 logger().info(
@@ -127,36 +204,14 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         stats_.attempts_failed_total[class_index(last.error_class)].fetch_add(
             1, std::memory_order_relaxed
         );
-
-        if (last.code == upstream_errc::kCancelled) {
-            breaker_.release();
+        report_failure(breaker, *permit, last);
+        if (last.code == upstream_errc::kCancelled ||
+            attempts >= max_attempts_for(last, cfg.retry.max_attempts)) {
             break;
         }
-        if (last.error_class == ErrorClass::kPermanent) {
-            breaker_.on_success();  // the upstream answered; it is healthy, we are wrong
-        } else if (counts_as_breaker_failure(last)) {
-            breaker_.on_failure();
-        } else {
-            breaker_.release();
-        }
-        if (attempts >= max_attempts_for(last, cfg.retry.max_attempts)) {
+        const auto wait = retry_wait(cfg, breaker, last, deadline);
+        if (!wait) {
             break;
-        }
-        const auto now = clock_.now();
-        std::chrono::milliseconds wait{0};
-        if (last.error_class == ErrorClass::kRateLimited) {
-            wait = std::max(last.retry_after, kMinRetryAfter);
-            if (now + wait >= deadline) {
-                // The ban outlasts what the caller can wait: stop asking until it is over.
-                breaker_.trip_for(wait);
-                break;
-            }
-            stats_.rate_limit_waits_total.fetch_add(1, std::memory_order_relaxed);
-        } else {
-            wait = backoff.delay(attempts - 1, jitter_rng());
-            if (now + wait >= deadline) {
-                break;
-            }
         }
         stats_.retries_total.fetch_add(1, std::memory_order_relaxed);
         logger().debug(
@@ -166,9 +221,9 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
              {"attempt", attempts},
              {"class", to_string(last.error_class)},
              {"error", last.detail()},
-             {"wait_ms", wait.count()}}
+             {"wait_ms", wait->count()}}
         );
-        pause.expires_after(wait);
+        pause.expires_after(*wait);
         co_await pause.async_wait(nothrow);
     }
 
@@ -176,25 +231,12 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
     stats_.calls_failed_total[class_index(last.error_class)].fetch_add(
         1, std::memory_order_relaxed
     );
-    const auto elapsed_ms =
-        std::chrono::duration<double, std::milli>(clock_.now() - started).count();
-    // Logged once per failed logical call, with everything needed to act on it.
-    logger().log(
-        last.error_class == ErrorClass::kPermanent ? log::Level::kError : log::Level::kWarn,
-        "upstream call failed",
-        {{"request_id", options.request_id},
-         {"method", method},
-         {"params", log::RawJson{params_json(business)}},
-         {"class", to_string(last.error_class)},
-         {"kind", last.code.message()},
-         {"code", last.api_code},
-         {"sub_code", last.sub_code},
-         {"msg", last.message},
-         {"sub_msg", last.sub_message},
-         {"http_status", last.http_status},
-         {"upstream_request_id", last.upstream_request_id},
-         {"attempts", attempts},
-         {"elapsed_ms", elapsed_ms}}
+    log_failure(
+        method,
+        business,
+        options,
+        last,
+        std::chrono::duration<double, std::milli>(clock_.now() - started).count()
     );
     co_return last;
 }

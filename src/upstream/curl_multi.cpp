@@ -2,12 +2,16 @@
 
 #include <curl/curl.h>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
+#include <deque>
 #include <mutex>
+#include <optional>
 
 namespace scout::upstream {
 namespace {
@@ -28,6 +32,7 @@ struct SocketState {
 };
 
 struct Transfer;
+struct SlotWaiter;
 
 }  // namespace
 
@@ -133,6 +138,9 @@ struct CurlMulti::Impl : std::enable_shared_from_this<CurlMulti::Impl> {
 
     void collect_done();
 
+    // Hands a finished transfer's slot to the longest waiter, or frees it.
+    void release_slot();
+
     static int
     socket_callback(CURL* /*easy*/, curl_socket_t fd, int what, void* user, void* /*socketp*/) {
         static_cast<Impl*>(user)->on_socket(fd, what);
@@ -156,9 +164,50 @@ struct CurlMulti::Impl : std::enable_shared_from_this<CurlMulti::Impl> {
     CurlStats stats;
     std::size_t active = 0;
     bool shutting_down = false;
+    // Transfers allowed at once, curl's per-host connection cap: more would queue inside curl,
+    // where the wait ends as a timeout that looks like the upstream's. Callers wait here
+    // instead, first come first served, and a wait that outlasts its deadline is kLocalLimit.
+    std::size_t max_slots = 1;
+    std::size_t slots_used = 0;
+    std::deque<SlotWaiter*> waiters;
 };
 
 namespace {
+
+// A perform() waiting for a transfer slot; owned by its coroutine frame.
+struct SlotWaiter {
+    explicit SlotWaiter(CurlMulti::Impl& owner) : impl(owner), timer(owner.io) {}
+    SlotWaiter(const SlotWaiter&) = delete;
+    SlotWaiter& operator=(const SlotWaiter&) = delete;
+    SlotWaiter(SlotWaiter&&) = delete;
+    SlotWaiter& operator=(SlotWaiter&&) = delete;
+    ~SlotWaiter() {
+        if (!granted) {
+            std::erase(impl.waiters, this);
+        }
+    }
+
+    CurlMulti::Impl& impl;
+    asio::steady_timer timer;  // expires at the deadline; cancelled when a slot is granted
+    bool granted = false;
+};
+
+// A taken transfer slot, given back when the exchange is over.
+struct Slot {
+    explicit Slot(std::shared_ptr<CurlMulti::Impl> owner) : impl(std::move(owner)) {}
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    Slot(Slot&&) = delete;
+    Slot& operator=(Slot&&) = delete;
+    ~Slot() { impl->release_slot(); }
+
+    std::shared_ptr<CurlMulti::Impl> impl;
+};
+
+// Failures of socket() that mean Scout, not the upstream, is out of resources.
+bool is_local_exhaustion(int error) {
+    return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+}
 
 // One exchange; owned by the awaiting coroutine frame. Holds the multi alive while attached.
 struct Transfer {
@@ -221,6 +270,17 @@ struct Transfer {
         return bytes;
     }
 
+    // Opens the sockets curl asks for, remembering why socket() failed.
+    static curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* address) {
+        const int fd =
+            ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+        if (fd < 0) {
+            static_cast<Transfer*>(user)->socket_errno = errno;
+            return CURL_SOCKET_BAD;
+        }
+        return fd;
+    }
+
     void finish(CURLcode code) {
         detach();
         long status = 0;
@@ -239,6 +299,8 @@ struct Transfer {
                 error_text[0] != '\0' ? std::string(error_text.data()) : curl_easy_strerror(code);
             if (too_large) {
                 result.outcome = TransferOutcome::kTooLarge;
+            } else if (is_local_exhaustion(socket_errno)) {
+                result.outcome = TransferOutcome::kLocalLimit;
             } else if (code == CURLE_OPERATION_TIMEDOUT) {
                 result.outcome = TransferOutcome::kTimeout;
             } else {
@@ -260,7 +322,49 @@ struct Transfer {
     bool attached = false;
     bool done = false;
     bool too_large = false;
+    int socket_errno = 0;  // errno of the last failed socket()
 };
+
+}  // namespace
+
+void CurlMulti::Impl::release_slot() {
+    if (waiters.empty()) {
+        --slots_used;
+        return;
+    }
+    SlotWaiter* next = waiters.front();
+    waiters.pop_front();
+    next->granted = true;  // the slot passes on
+    next->timer.cancel();
+}
+
+namespace {
+
+// Takes a transfer slot, waiting until `deadline` if all are busy: nullopt once taken, else
+// why not (kLocalLimit: the deadline passed; kCancelled: the caller cancelled the wait).
+awaitable<std::optional<TransferOutcome>> take_slot(
+    std::shared_ptr<CurlMulti::Impl> impl, std::chrono::steady_clock::time_point deadline
+) {
+    if (impl->slots_used < impl->max_slots) {
+        ++impl->slots_used;
+        co_return std::nullopt;
+    }
+    SlotWaiter waiter(*impl);
+    waiter.timer.expires_at(deadline);
+    impl->waiters.push_back(&waiter);
+    const auto [ec] = co_await waiter.timer.async_wait(nothrow);
+    if (waiter.granted) {
+        co_return std::nullopt;
+    }
+    co_return ec ? TransferOutcome::kCancelled : TransferOutcome::kLocalLimit;
+}
+
+HttpResult failed_result(TransferOutcome outcome, std::string error) {
+    HttpResult result;
+    result.outcome = outcome;
+    result.error = std::move(error);
+    return result;
+}
 
 }  // namespace
 
@@ -288,6 +392,7 @@ CurlMulti::CurlMulti(asio::io_context& io, long max_connections_per_host)
     curl_multi_setopt(impl_->multi, CURLMOPT_TIMERDATA, impl_.get());
     curl_multi_setopt(impl_->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_connections_per_host);
     curl_multi_setopt(impl_->multi, CURLMOPT_MAXCONNECTS, max_connections_per_host);
+    impl_->max_slots = static_cast<std::size_t>(std::max(max_connections_per_host, 1L));
 }
 
 CurlMulti::~CurlMulti() {
@@ -301,25 +406,10 @@ std::size_t CurlMulti::active_transfers() const {
     return impl_->active;
 }
 
-awaitable<HttpResult> CurlMulti::perform(HttpRequest request) {
-    const auto started = std::chrono::steady_clock::now();
-    const auto remaining =
-        std::chrono::duration_cast<std::chrono::milliseconds>(request.deadline - started);
-    if (remaining.count() <= 0) {
-        HttpResult expired;
-        expired.outcome = TransferOutcome::kTimeout;
-        expired.error = "deadline already passed";
-        co_return expired;
-    }
-    auto transfer = std::make_unique<Transfer>(impl_, impl_->io);
-    Transfer& t = *transfer;
-    if (t.easy == nullptr) {
-        HttpResult failed;
-        failed.error = "curl_easy_init failed";
-        co_return failed;
-    }
-    t.body = std::move(request.body);
-    t.max_bytes = request.max_response_bytes;
+namespace {
+
+// Sets every option of one exchange on t.easy; `remaining` is the time left to the deadline.
+void configure(Transfer& t, const HttpRequest& request, std::chrono::milliseconds remaining) {
     CURL* easy = t.easy;
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PRIVATE, &t);
@@ -341,8 +431,10 @@ awaitable<HttpResult> CurlMulti::perform(HttpRequest request) {
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate if the server offers
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_DNS_CACHE_TIMEOUT, 300L);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_callback);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, impl_.get());
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Transfer::open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &t);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMulti::Impl::close_callback);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, t.impl.get());
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
     if (!t.body.empty()) {
         t.headers = curl_slist_append(t.headers, ("Content-Type: " + request.content_type).c_str());
@@ -351,11 +443,36 @@ awaitable<HttpResult> CurlMulti::perform(HttpRequest request) {
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t.body.size()));
     }
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.headers);
+}
 
-    if (curl_multi_add_handle(impl_->multi, easy) != CURLM_OK) {
-        HttpResult failed;
-        failed.error = "curl_multi_add_handle failed";
-        co_return failed;
+}  // namespace
+
+awaitable<HttpResult> CurlMulti::perform(HttpRequest request) {
+    const auto started = std::chrono::steady_clock::now();
+    if (request.deadline <= started) {
+        co_return failed_result(TransferOutcome::kTimeout, "deadline already passed");
+    }
+    if (const auto refused = co_await take_slot(impl_, request.deadline)) {
+        co_return failed_result(
+            *refused,
+            *refused == TransferOutcome::kCancelled ? "cancelled"
+                                                    : "no connection slot before the deadline"
+        );
+    }
+    const Slot slot(impl_);
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        request.deadline - std::chrono::steady_clock::now()
+    );
+    auto transfer = std::make_unique<Transfer>(impl_, impl_->io);
+    Transfer& t = *transfer;
+    if (t.easy == nullptr) {
+        co_return failed_result(TransferOutcome::kTransport, "curl_easy_init failed");
+    }
+    t.body = std::move(request.body);
+    t.max_bytes = request.max_response_bytes;
+    configure(t, request, remaining);
+    if (curl_multi_add_handle(impl_->multi, t.easy) != CURLM_OK) {
+        co_return failed_result(TransferOutcome::kTransport, "curl_multi_add_handle failed");
     }
     t.attached = true;
     ++impl_->active;

@@ -266,6 +266,7 @@ Verdict verdict_of(const UpstreamError& error) {
         }
         case upstream_errc::kCircuitOpen:
         case upstream_errc::kDeadlineExceeded:
+        case upstream_errc::kLocalLimit:
             return kNoInCallRetry;
         case upstream_errc::kCancelled:
             return kPermanent;
@@ -363,6 +364,8 @@ public:
                 return "upstream call deadline exceeded";
             case upstream_errc::kCancelled:
                 return "upstream call cancelled";
+            case upstream_errc::kLocalLimit:
+                return "upstream call not sent: local connection or socket limit";
         }
         return "unknown upstream error";
     }
@@ -461,6 +464,7 @@ int max_attempts_for(const UpstreamError& error, int configured) {
 bool counts_as_breaker_failure(const UpstreamError& error) {
     if (error.code == upstream_errc::kCircuitOpen ||
         error.code == upstream_errc::kDeadlineExceeded || error.code == upstream_errc::kCancelled ||
+        error.code == upstream_errc::kLocalLimit ||
         error.code == boost::system::errc::operation_canceled) {
         return false;
     }

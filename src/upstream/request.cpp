@@ -1,7 +1,9 @@
+#include <scout/core/currency.hpp>
 #include <scout/upstream/request.hpp>
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -57,24 +59,30 @@ std::int64_t ceil_div(std::int64_t value, std::int64_t divisor) {
     return q;
 }
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
+// A price in minor units of a currency with `from_digits` decimals, re-expressed with
+// `to_digits` decimals: exact when gaining digits (saturating), else rounded down for a
+// lower bound and up for an upper bound, so the filter never excludes a matching item.
+std::int64_t rescale(std::int64_t amount, int from_digits, int to_digits, bool round_up) {
+    if (to_digits >= from_digits) {
+        std::int64_t out = 0;
+        if (__builtin_mul_overflow(amount, pow10(to_digits - from_digits), &out)) {
+            return amount < 0 ? std::numeric_limits<std::int64_t>::min()
+                              : std::numeric_limits<std::int64_t>::max();
+        }
+        return out;
     }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'a' && x <= 'z') {
-            x = static_cast<char>(x - 'a' + 'A');
-        }
-        if (y >= 'a' && y <= 'z') {
-            y = static_cast<char>(y - 'a' + 'A');
-        }
-        if (x != y) {
-            return false;
+    const std::int64_t divisor = pow10(from_digits - to_digits);
+    return round_up ? ceil_div(amount, divisor) : floor_div(amount, divisor);
+}
+
+std::string upper_ascii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'a' && c <= 'z') {
+            c = static_cast<char>(c - 'a' + 'A');
         }
     }
-    return true;
+    return out;
 }
 
 }  // namespace
@@ -134,18 +142,6 @@ std::string_view to_string(ProductSort sort) {
     return {};
 }
 
-int currency_minor_digits(std::string_view currency) {
-    // ISO 4217 zero-decimal currencies among those AliExpress lists or that we may meet.
-    static constexpr std::array<std::string_view, 9> kZeroDecimal = {
-        "JPY", "KRW", "CLP", "VND", "ISK", "PYG", "UGX", "XAF", "XOF"};
-    for (const std::string_view code : kZeroDecimal) {
-        if (iequals_ascii(code, currency)) {
-            return 0;
-        }
-    }
-    return 2;
-}
-
 Params to_params(const ProductQuery& query) {
     Params params;
     put_if_not_empty(params, "keywords", query.keywords);
@@ -154,18 +150,15 @@ Params to_params(const ProductQuery& query) {
     put_if_positive(params, "page_size", query.page_size);
     put_if_not_empty(params, "sort", std::string(to_string(query.sort)));
 
-    const std::int64_t divisor = query.price_unit == PriceUnit::kMajor
-                                     ? pow10(currency_minor_digits(query.target_currency))
-                                     : 1;
+    const int digits = currency::minor_digits(upper_ascii(query.target_currency));
+    const int wire_digits = query.price_unit == PriceUnit::kMajor ? 0 : 2;
     if (query.min_sale_price) {
-        params.insert_or_assign(
-            "min_sale_price", std::to_string(floor_div(*query.min_sale_price, divisor))
-        );
+        const std::int64_t wire = rescale(*query.min_sale_price, digits, wire_digits, false);
+        params.insert_or_assign("min_sale_price", std::to_string(wire));
     }
     if (query.max_sale_price) {
-        params.insert_or_assign(
-            "max_sale_price", std::to_string(ceil_div(*query.max_sale_price, divisor))
-        );
+        const std::int64_t wire = rescale(*query.max_sale_price, digits, wire_digits, true);
+        params.insert_or_assign("max_sale_price", std::to_string(wire));
     }
     put_if_not_empty(params, "target_currency", query.target_currency);
     put_if_not_empty(params, "target_language", query.target_language);

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace scout::test {
 namespace {
@@ -406,6 +408,205 @@ TEST(Search, StaleResultIsServedWhenTheUpstreamFails) {
     EXPECT_EQ(raw.header("x-cache"), "STALE");
     EXPECT_EQ(raw.header("cache-control"), "no-cache");
     EXPECT_EQ(stale, fresh);
+}
+
+// Walks a query by cursor; returns the pages' bodies (stops at a null cursor or `max_pages`).
+std::vector<json> walk(const ScoutProcess& scout, const std::string& query, int max_pages) {
+    std::vector<json> pages;
+    std::string target = "/search?" + query;
+    while (static_cast<int>(pages.size()) < max_pages) {
+        pages.push_back(get_json(scout, target));
+        const json& cursor = pages.back()["page"]["next_cursor"];
+        if (!cursor.is_string()) {
+            break;
+        }
+        target = "/search?" + query + "&cursor=" + cursor.get<std::string>();
+    }
+    return pages;
+}
+
+// Upstream pages hold 50 products, fewer after validation and de-duplication: a page that
+// starts near the end of one must be filled from the next (pages were 20, 20, 9, 20, ...).
+TEST(Search, CursorPagesAreFullAcrossUpstreamPageBoundaries) {
+    SimProcess sim;
+    ScoutProcess scout(with_sim(sim));
+    const std::vector<json> pages = walk(scout, "q=usb+cable&page_size=20&sort=price_asc", 8);
+    ASSERT_EQ(pages.size(), 8U);
+    std::set<std::string> seen;
+    long previous_price = 0;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        const json& page = pages[i];
+        EXPECT_EQ(page["products"].size(), 20U) << "page " << i << ": " << page["meta"].dump();
+        EXPECT_EQ(page["page"]["size"], 20);
+        EXPECT_TRUE(page["meta"]["short_page_reason"].is_null()) << "page " << i;
+        for (const json& p : page["products"]) {
+            EXPECT_TRUE(seen.insert(p["product_id"].get<std::string>()).second)
+                << "repeated " << p["product_id"] << " on page " << i;
+            EXPECT_GE(cents(p["price"]), previous_price) << "price_asc holds across pages";
+            previous_price = cents(p["price"]);
+        }
+    }
+    EXPECT_GE(sim.calls(kProductQuery), 4) << "crossed several upstream pages";
+}
+
+TEST(Search, LastPageIsShortOnlyWhenTheResultsRunOutAndSaysSo) {
+    SimProcess sim({"--max-page", "2"});  // the upstream has 2 pages of results, then nothing
+    ScoutProcess scout(with_sim(sim));
+    const std::vector<json> pages = walk(scout, "q=usb+cable&page_size=20&sort=price_asc", 20);
+    ASSERT_GE(pages.size(), 4U);
+    ASSERT_LT(pages.size(), 20U) << "the walk ends";
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < pages.size(); ++i) {
+        const json& page = pages[i];
+        const bool last = i + 1 == pages.size();
+        if (!last) {
+            EXPECT_EQ(page["products"].size(), 20U) << "page " << i;
+            EXPECT_TRUE(page["meta"]["short_page_reason"].is_null());
+        }
+        for (const json& p : page["products"]) {
+            EXPECT_TRUE(seen.insert(p["product_id"].get<std::string>()).second);
+        }
+    }
+    EXPECT_LT(pages.back()["products"].size(), 20U);
+    EXPECT_EQ(pages.back()["meta"]["short_page_reason"], "exhausted");
+    EXPECT_TRUE(pages.back()["page"]["next_cursor"].is_null());
+}
+
+// B9: a request price is read with '.' as the decimal point in every currency.
+TEST(Search, RequestPricesUseADecimalPointInEveryCurrency) {
+    SimProcess sim;
+    ScoutProcess scout(with_sim(sim));
+    const json eur = get_json(scout, "/search?q=usb&currency=EUR&min_price=1.500&page_size=5");
+    EXPECT_EQ(eur["query"]["min_price"], "1.50");
+    const json usd = get_json(scout, "/search?q=usb&currency=USD&min_price=1.500&page_size=5");
+    EXPECT_EQ(usd["query"]["min_price"], "1.50");
+    const auto yen = http_get(scout.port(), "/search?q=usb&currency=JPY&min_price=1.500");
+    ASSERT_TRUE(yen);
+    EXPECT_EQ(yen->status, 400);
+    EXPECT_NE(
+        json::parse(yen->body)["error"]["message"].get<std::string>().find("min_price"),
+        std::string::npos
+    );
+}
+
+// B10: 70 CJK characters are 210 bytes, well within the 200-character limit.
+TEST(Search, QueryLimitCountsCharacters) {
+    SimProcess sim;
+    ScoutProcess scout(with_sim(sim));
+    std::string cjk;
+    for (int i = 0; i < 70; ++i) {
+        cjk += "%E6%89%8B";
+    }
+    const auto accepted = http_get(scout.port(), "/search?page_size=5&q=" + cjk);
+    ASSERT_TRUE(accepted);
+    EXPECT_EQ(accepted->status, 200) << accepted->body;
+    std::string too_long;
+    for (int i = 0; i < 201; ++i) {
+        too_long += "%E6%89%8B";
+    }
+    const auto refused = http_get(scout.port(), "/search?q=" + too_long);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400);
+}
+
+std::optional<HttpResponse> smart_search(const ScoutProcess& scout, std::string_view body) {
+    return http_request(
+        scout.port(),
+        "POST",
+        "/api/products/smart-search",
+        {{"Content-Type", "application/json"}},
+        body
+    );
+}
+
+// The JSON error message of a 400, or "" (with a failure) when the answer is something else.
+std::string bad_request_message(const std::optional<HttpResponse>& response) {
+    EXPECT_TRUE(response);
+    if (!response) {
+        return {};
+    }
+    EXPECT_EQ(response->status, 400) << response->body;
+    const json body = json::parse(response->body, nullptr, false);
+    EXPECT_EQ(body["error"]["code"], "invalid_parameter") << response->body;
+    return body["error"]["message"].is_string() ? body["error"]["message"].get<std::string>() : "";
+}
+
+// B13: page_no obeys the depth where the cursor walk ends; the upstream is not asked.
+TEST(Search, PageNoDeeperThanTheCursorWalkIs400NamingTheLimit) {
+    SimProcess sim;
+    ScoutProcess scout(with_sim(sim));
+    const std::string message = bad_request_message(
+        smart_search(scout, R"({"keywords":"usb","page_no":1000,"page_size":50})")
+    );
+    EXPECT_NE(message.find("page_no must be at most 100 at page_size 50"), std::string::npos)
+        << message;
+    const auto deepest = smart_search(scout, R"({"keywords":"usb","page_no":100,"page_size":50})");
+    ASSERT_TRUE(deepest);
+    EXPECT_EQ(deepest->status, 200) << deepest->body;
+    EXPECT_EQ(sim.calls(kProductQuery), 1) << "only the allowed page reached the upstream";
+}
+
+TEST(Search, MalformedBodiesAndUnknownNamesGetSpecificErrors) {
+    SimProcess sim;
+    ScoutProcess scout(with_sim(sim));
+    EXPECT_NE(
+        bad_request_message(smart_search(scout, "{\"keywords\": \"usb\",\n \"page_size\": }"))
+            .find("not valid JSON (byte 35): parse error at line 2, column 15"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        bad_request_message(smart_search(scout, "")).find("unexpected end of input"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        bad_request_message(smart_search(scout, "[\"usb\"]"))
+            .find("must be a JSON object, got array"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        bad_request_message(smart_search(scout, R"({"q":"usb","q":"cable"})"))
+            .find("'q' is given more than once"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        bad_request_message(smart_search(scout, R"({"keywords":"usb","pagesize":5})"))
+            .find("unknown field 'pagesize' (did you mean page_size?)"),
+        std::string::npos
+    );
+    EXPECT_NE(
+        bad_request_message(http_get(scout.port(), "/search?q=usb&sortt=price_asc"))
+            .find("unknown parameter 'sortt' (did you mean sort?)"),
+        std::string::npos
+    );
+    EXPECT_EQ(sim.requests_total(), 0);
+}
+
+// A11: with --control-token, the sim's control API wants the token, even from loopback.
+TEST(ScoutSim, ControlApiWantsTheTokenWhenOneIsSet) {
+    SimProcess sim({"--control-token", "sesame"});
+    const std::string fault = R"({"kind":"http_503"})";
+    const Headers json_type = {{"Content-Type", "application/json"}};
+    const auto refused = http_request(sim.port(), "POST", "/__sim/faults", json_type, fault);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 403);
+    EXPECT_EQ(json::parse(refused->body)["ok"], false);
+    const auto wrong =
+        http_request(sim.port(), "GET", "/__sim/faults", {{"X-Sim-Control-Token", "sesame2"}});
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 403);
+
+    Headers with_token = json_type;
+    with_token.emplace_back("X-Sim-Control-Token", "sesame");
+    const auto listed = http_request(sim.port(), "GET", "/__sim/faults", with_token);
+    ASSERT_TRUE(listed);
+    ASSERT_EQ(listed->status, 200);
+    EXPECT_TRUE(json::parse(listed->body)["faults"].empty()) << "the refused fault was not added";
+    const auto added = http_request(sim.port(), "POST", "/__sim/faults", with_token, fault);
+    ASSERT_TRUE(added);
+    EXPECT_EQ(added->status, 200);
+    const auto health = http_get(sim.port(), "/__sim/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
 }
 
 }  // namespace

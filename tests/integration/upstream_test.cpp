@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+#include <set>
 #include <thread>
 
 namespace scout::test {
@@ -16,6 +18,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr const char* kProductQuery = "aliexpress.affiliate.product.query";
+constexpr const char* kLinkGenerate = "aliexpress.affiliate.link.generate";
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
@@ -242,6 +245,114 @@ TEST(Upstream, SearchValidatesItsParameters) {
         EXPECT_EQ(json::parse(response->body)["error"]["code"], "invalid_parameter") << target;
     }
     EXPECT_EQ(sim.requests_total(), 0);
+}
+
+// Six different searches whose every page needs generated links (the sim leaves them out).
+void expect_searches_answer_without_links(const ScoutProcess& scout) {
+    for (const char* q :
+         {"usb+cable", "phone+case", "power+bank", "smart+watch", "laptop+stand", "earphones"}) {
+        const auto response =
+            http_get(scout.port(), std::string("/search?q=") + q + "&page_size=50");
+        ASSERT_TRUE(response) << q;
+        ASSERT_EQ(response->status, 200) << q << ": " << response->body;
+        EXPECT_EQ(json::parse(response->body)["meta"]["affiliate_links"], "unavailable") << q;
+    }
+}
+
+// B1: link.generate failing opens link.generate's breaker, never product.query's.
+TEST(Upstream, FailingLinkGenerationNeverStopsProductSearch) {
+    SimProcess sim({"--quirk", "missing_promotion_link=1"});
+    ScoutProcess scout({.settings = upstream_settings(sim)});
+    sim.add_fault({{"kind", "link_generate_fail"}});
+    expect_searches_answer_without_links(scout);
+    EXPECT_EQ(sim.calls(kProductQuery), 6);
+    // The failures opened link.generate's breaker (logged with its method), and only that one.
+    std::set<std::string> opened;
+    for (const std::string& line : scout.log_lines()) {
+        const json event = json::parse(line);
+        if (event["msg"] == "upstream circuit breaker changed state" && event["to"] == "open") {
+            opened.insert(event["method"].get<std::string>());
+        }
+    }
+    EXPECT_EQ(opened, std::set<std::string>{kLinkGenerate});
+}
+
+// B1, ban variant: a ban on link.generate is link.generate's alone.
+TEST(Upstream, BannedLinkGenerationNeverStopsProductSearch) {
+    SimProcess sim({"--quirk", "missing_promotion_link=1"});
+    ScoutProcess scout({.settings = upstream_settings(sim)});
+    sim.add_fault(
+        {{"kind", "rate_limit"}, {"method", kLinkGenerate}, {"ban_seconds", 60}, {"count", 1}}
+    );
+    expect_searches_answer_without_links(scout);
+    EXPECT_EQ(sim.calls(kProductQuery), 6);
+}
+
+// An advertised ban of a day is trusted only for upstream.max_ban_s; then the breaker probes.
+TEST(Upstream, AdvertisedBanIsCappedByMaxBanThenProbed) {
+    SimProcess sim;
+    ScoutProcess scout(
+        {.settings = upstream_settings(
+             sim,
+             {{"upstream.max_ban_s", "1"},
+              {"upstream.request_timeout_ms", "500"},
+              {"upstream.attempt_timeout_ms", "400"}}
+         )}
+    );
+    sim.add_fault({{"kind", "rate_limit"}, {"ban_seconds", 86'400}, {"count", 1}});
+    const auto banned = search(scout, "usb");
+    ASSERT_TRUE(banned);
+    EXPECT_EQ(banned->status, 503) << banned->body;
+    EXPECT_EQ(banned->header("retry-after"), "1");
+    std::optional<HttpResponse> probed;
+    EXPECT_TRUE(eventually(seconds(20), [&] {
+        probed = search(scout, "usb");
+        return probed && probed->status == 200;
+    })) << (probed ? probed->body : "no answer");
+}
+
+// B5: breaker settings are reloadable. With min_calls raised to 1000 by SIGHUP, 18 failed
+// attempts do not open the breaker: the searches fail as 502, never as 503.
+TEST(Upstream, BreakerSettingsTakeEffectOnReload) {
+    SimProcess sim;
+    ScoutProcess scout({.settings = upstream_settings(sim, {{"upstream.retry.base_delay_ms", "5"}})}
+    );
+    scout.dir().write("config/development.json", R"({"upstream":{"breaker":{"min_calls":1000}}})");
+    scout.process().signal(SIGHUP);
+    ASSERT_TRUE(eventually(seconds(5), [&] {
+        return scout.log_text().find("configuration reloaded") != std::string::npos;
+    }));
+    sim.add_fault({{"kind", "http_503"}});
+    for (const char* q : {"a1", "b2", "c3", "d4", "e5", "f6"}) {
+        const auto response = search(scout, q);
+        ASSERT_TRUE(response);
+        EXPECT_EQ(response->status, 502) << q << ": " << response->body;
+    }
+    EXPECT_EQ(scout.log_text().find("circuit breaker changed state"), std::string::npos);
+}
+
+// B6: the sim reads price filters as hundredths of the target currency, also for JPY.
+TEST(Upstream, PriceFilterInAZeroDecimalCurrencyFindsProducts) {
+    SimProcess sim;
+    ScoutProcess scout({.settings = upstream_settings(sim)});
+    const auto response =
+        http_get(scout.port(), "/search?q=usb+cable&currency=JPY&max_price=1000&page_size=50");
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, 200) << response->body;
+    const json body = json::parse(response->body);
+    ASSERT_FALSE(body["products"].empty()) << body.dump();
+    for (const json& product : body["products"]) {
+        const std::string amount = product["price"]["amount"];
+        EXPECT_LE(std::stod(amount), 1000.0) << product.dump();
+    }
+}
+
+// B12: a target currency the request side does not know is a configuration error.
+TEST(Upstream, UnknownTargetCurrencyFailsTheConfigCheck) {
+    const RunResult result = run_scout({"--check-config", "--set", "upstream.target_currency=XYZ"});
+    EXPECT_EQ(result.status, 78) << result.err;
+    EXPECT_NE(result.err.find("upstream.target_currency"), std::string::npos) << result.err;
+    EXPECT_EQ(run_scout({"--check-config", "--set", "upstream.target_currency=JPY"}).status, 0);
 }
 
 }  // namespace

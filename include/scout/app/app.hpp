@@ -6,7 +6,9 @@
 #include <scout/config/config.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace scout::app {
 
@@ -28,8 +30,12 @@ public:
 
 private:
     void reload();
+    // Runs after every successful reload with the new configuration: how a component built
+    // once takes a reloadable setting (docs/extending.md).
+    void on_reload(std::function<void(const config::Config&)> listener);
 
     config::LoadOptions load_options_;
+    std::vector<std::function<void(const config::Config&)>> reload_listeners_;
     std::atomic<std::shared_ptr<const config::Config>> config_;
 };
 

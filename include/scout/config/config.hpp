@@ -56,6 +56,7 @@ struct UpstreamConfig {
     int connect_timeout_ms = 1'000;  // TCP/TLS connect deadline
     RetryConfig retry;
     BreakerConfig breaker;
+    int max_ban_s = 300;  // cap on an advertised ban; then the method's breaker probes
 };
 
 struct RedisConfig {
@@ -71,6 +72,10 @@ struct RedisConfig {
 
 struct AdminConfig {
     std::string token;  // secret: bearer token for admin routes; empty disables them
+};
+
+struct MonitoringConfig {
+    int slow_request_ms = 3'000;  // a request this slow is logged and kept (reloadable)
 };
 
 struct LogConfig {
@@ -121,6 +126,7 @@ struct Config {
     UpstreamConfig upstream;
     RedisConfig redis;
     AdminConfig admin;
+    MonitoringConfig monitoring;
     LogConfig log;
     CacheConfig cache;
     SearchConfig search;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <scout/http/body.hpp>
+#include <scout/monitoring/request_journal.hpp>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -29,7 +30,8 @@ struct RequestContext {
     Request request;
     std::string request_id;               // set by the request_id middleware
     bool request_id_from_client = false;  // request_id is the client's X-Request-ID
-    std::string client_address;           // "ip:port" of the peer
+    std::string trace_id;        // W3C traceparent trace id (32 hex), when the client sent one
+    std::string client_address;  // "ip:port" of the peer
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     std::string_view path;   // request target without the query string (view into request)
@@ -39,6 +41,8 @@ struct RequestContext {
     const Route* route = nullptr;  // set when route_outcome == kFound
     std::string allow;             // "GET, HEAD" when route_outcome == kMethodNotAllowed
     std::vector<std::pair<std::string_view, std::string_view>> path_params;
+
+    monitoring::Timings timings;  // filled by handlers that measure their phases
 
     // Returns the path parameter named `name` ("{id}" in the route pattern), or empty.
     [[nodiscard]] std::string_view path_param(std::string_view name) const {

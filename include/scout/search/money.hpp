@@ -49,6 +49,12 @@ std::string normalize_currency(std::string_view text);
 // grouping, more than 15 integer digits. Zero is accepted ("0.00" -> 0).
 std::optional<std::int64_t> parse_price(std::string_view text, std::string_view currency);
 
+// A price a client typed (request parameters): a plain decimal with '.' as the only decimal
+// separator whatever the currency ("12", "12.5", "12.50"), in minor units of `currency`. No
+// sign, grouping, exponent or currency text; at most 15 integer digits; decimals past the
+// currency's minor digits must be zeros ("1.5" is refused in JPY, "100.00" is 100).
+std::optional<std::int64_t> parse_decimal_amount(std::string_view text, std::string_view currency);
+
 // Minor units as a plain decimal: (1299, "USD") -> "12.99", (1299, "JPY") -> "1299",
 // (5, "USD") -> "0.05". Negative amounts get a leading '-'.
 std::string format_amount(std::int64_t cents, std::string_view currency);

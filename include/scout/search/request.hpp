@@ -43,6 +43,9 @@ struct ParamError {
 struct RequestDefaults {
     std::string currency = "USD";
     std::string language = "EN";
+    // How deep results go, in products (SearchOptions::max_upstream_pages x upstream_page_size,
+    // where the cursor walk ends): a page_no starting deeper is a 400 naming the limit.
+    std::int64_t max_depth = 100 * 50;
 };
 
 // GET /search?... (raw query string, percent-encoded, '+' = space).

@@ -27,6 +27,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace scout::search {
 
@@ -35,16 +37,16 @@ struct SearchOptions {
     QualityOptions quality;
     QualityFilter filter;
     DedupeOptions dedupe;
-    std::string cursor_secret;                          // HMAC key of next_cursor (required)
-    std::size_t max_response_bytes = 256U << 10U;       // larger pages are cut (auto-pagination)
-    int upstream_page_size = 50;                        // products asked per upstream page
-    int max_upstream_pages = 100;                       // deepest page walked
+    std::string cursor_secret;                     // HMAC key of next_cursor (required)
+    std::size_t max_response_bytes = 256U << 10U;  // larger pages are cut (auto-pagination)
+    int upstream_page_size = 50;                   // products asked per upstream page
+    int max_upstream_pages = 100;                  // deepest page walked
+    // Time budget of the upstream pages behind one response (the first one and those that fill
+    // it up), read for every page built so that a config reload applies. Empty: 3 s.
+    std::function<std::chrono::milliseconds()> page_budget;
     std::string tracking_id;                            // for link.generate
     std::chrono::milliseconds affiliate_timeout{1000};  // link generation budget per page
     std::chrono::milliseconds affiliate_link_ttl{std::chrono::hours(24)};
-    // The upstream's deadline for one call, retries included (upstream.request_timeout_ms,
-    // read per fetch as it is reloadable); empty = 3 s. Sizes the cross-instance lock.
-    std::function<std::chrono::milliseconds()> upstream_timeout;
 };
 
 struct SearchStats {
@@ -115,6 +117,27 @@ private:
         std::vector<std::int64_t> seen_tail;
     };
     using Built = upstream::Result<std::shared_ptr<const cache::CachedResponse>>;
+    using Deadline = std::chrono::steady_clock::time_point;
+    // One upstream page after validation, filters, de-duplication and ranking: the list that
+    // cursor offsets index.
+    struct Batch {
+        int upstream_page = 1;
+        std::vector<std::int64_t> seen_tail;  // ids left out as served from the page before
+        std::vector<Product> products;
+        std::int64_t total_estimate = 0;
+        bool more = false;      // a next upstream page exists and may be walked
+        bool at_limit = false;  // a next one exists but lies past max_upstream_pages
+        std::size_t invalid = 0;
+        std::size_t low_quality = 0;
+        std::size_t duplicates = 0;
+    };
+    // The products of one response: from `position` on, through as many upstream pages as it
+    // takes to hold page_size products.
+    struct Filled {
+        std::vector<Batch> batches;
+        std::vector<std::pair<std::size_t, std::size_t>> served;  // (batch, index) in page order
+        std::string_view short_reason;  // why it holds fewer than page_size; empty when full
+    };
 
     // Before a leader fetches: the page found after all (value), and the cross-instance lock
     // when this instance took it (lock_token, to release once the page is stored).
@@ -136,6 +159,20 @@ private:
     awaitable<Built> fetch_and_store(
         SearchRequest request, Position position, std::string key, std::string request_id
     );
+    awaitable<upstream::Result<Filled>> fill_page(
+        const SearchRequest& request, Position position, std::string request_id, Deadline deadline
+    );
+    awaitable<upstream::Result<Batch>> fetch_batch(
+        const SearchRequest& request,
+        int upstream_page,
+        std::vector<std::int64_t> seen_tail,
+        std::string request_id,
+        Deadline deadline
+    );
+    // next_cursor after the first `taken` products of `filled`; null when nothing follows.
+    [[nodiscard]] nlohmann::json next_cursor(
+        const Filled& filled, std::size_t taken, const std::string& fingerprint
+    ) const;
     // Re-checks L1, then (when `l2_usable`) L2 or, with the distributed lock, wait_for_peer().
     awaitable<Claim> claim(std::string key, bool l2_usable);
     // Across instances: one takes the lock (and re-reads L2 once it has it) while the others

@@ -1,6 +1,6 @@
-// Circuit breaker in front of the AliExpress API: a rolling window of call outcomes opens it,
-// a cool-down leads to a few half-open trial calls, and a forced open covers rate-limit bans.
-// One instance is shared by all workers: thread-safe (one mutex, counters are atomics).
+// Circuit breaker in front of one AliExpress API method (see BreakerSet): a rolling window of call
+// outcomes opens it, a cool-down leads to a few half-open trial calls, and a forced open covers
+// rate-limit bans. Shared by all workers: thread-safe (one mutex, counters are atomics).
 #pragma once
 
 #include <scout/config/config.hpp>
@@ -19,26 +19,27 @@
 namespace scout::upstream {
 
 // Protocol for the caller, per upstream attempt:
-//   if (!breaker.try_acquire()) -> fail fast with upstream_errc::kCircuitOpen (serve stale);
-//   then report exactly one outcome for the permit:
-//     success, or a permanent error (the upstream answered)  -> on_success()
-//     transient / rate-limited (counts_as_breaker_failure)   -> on_failure()
-//     cancelled, or no verdict about the upstream            -> release()
+//   auto permit = breaker.try_acquire(); no permit -> fail fast with
+//   upstream_errc::kCircuitOpen (serve stale); then report exactly one outcome for the permit:
+//     success, or a permanent error (the upstream answered)  -> on_success(permit)
+//     transient / rate-limited (counts_as_breaker_failure)   -> on_failure(permit)
+//     cancelled, or no verdict about the upstream            -> release(permit)
 //   a rate-limit ban longer than the call's deadline        -> also trip_for(retry_after)
 // Permanent errors must not be fed to on_failure(): they say nothing about upstream health.
 //
-// Policy:
+// Policy (settings are read live, so a reload applies to the next decision):
 //   closed:    every try_acquire() succeeds. Outcomes go to a rolling window of window_ms in
 //              10 buckets; after a failure, if calls >= min_calls and
 //              failures / calls >= failure_ratio, the breaker opens for open_ms.
 //   open:      try_acquire() fails until the open period ends; the first call after that
-//              moves to half-open. Outcomes reported while open (late results of calls
-//              started before) are ignored.
+//              moves to half-open.
 //   half-open: at most half_open_max_calls trial permits outstanding at once. The breaker
 //              closes once half_open_max_calls trials have SUCCEEDED (all must succeed);
-//              any trial failure re-opens it for open_ms. Outcomes reported while no trial
-//              is outstanding are ignored (late results).
-//   Opening and closing both start a fresh window.
+//              any trial failure re-opens it for open_ms.
+//   Every state change starts a new generation; a permit carries the generation it was
+//   granted in, and outcomes of permits from an older generation (late results of calls
+//   started before the change) are ignored, so they can neither fill the new window nor use
+//   up or close a half-open trial. Opening and closing both start a fresh window.
 class CircuitBreaker {
 public:
     enum class State { kClosed, kOpen, kHalfOpen };
@@ -47,8 +48,18 @@ public:
     // the change. Two changes racing on different threads may be reported in either order.
     using Listener = std::function<void(State from, State to)>;
 
-    // `clock` must outlive the breaker. Out-of-range config values are clamped:
+    // The live settings (e.g. from the reloadable configuration); called once per operation.
+    using Settings = std::function<config::BreakerConfig()>;
+
+    // Leave to call the upstream once; pass it back with the outcome.
+    struct Permit {
+        std::uint64_t generation = 0;
+    };
+
+    // `clock` must outlive the breaker. Out-of-range settings are clamped:
     // min_calls >= 1, half_open_max_calls >= 1, window_ms >= 10, open_ms >= 0.
+    CircuitBreaker(Settings settings, const Clock& clock, Listener listener = nullptr);
+    // Fixed settings.
     CircuitBreaker(
         const config::BreakerConfig& config, const Clock& clock, Listener listener = nullptr
     );
@@ -59,17 +70,17 @@ public:
     CircuitBreaker& operator=(CircuitBreaker&&) = delete;
     ~CircuitBreaker() = default;
 
-    // Whether a call may go upstream now (see the policy above). A refusal counts in
+    // A permit if a call may go upstream now (see the policy above). A refusal counts in
     // rejected_total().
-    [[nodiscard]] bool try_acquire();
+    [[nodiscard]] std::optional<Permit> try_acquire();
 
-    void on_success();
-    void on_failure();
-    void release();
+    void on_success(Permit permit);
+    void on_failure(Permit permit);
+    void release(Permit permit);
 
     // Forces the breaker open for at least `duration` from now (extends, never shortens, a
-    // current open period). Use for bans longer than a caller can wait (e.g. daily quota).
-    // Non-positive durations are ignored.
+    // current open period); half-open trials follow as after any open period. Use for bans
+    // longer than a caller can wait (e.g. daily quota). Non-positive durations are ignored.
     void trip_for(std::chrono::milliseconds duration);
 
     // The current state as of the last call (an open period that has elapsed reports kOpen
@@ -94,12 +105,24 @@ private:
         std::uint32_t failures = 0;
     };
 
+    // The settings after clamping.
+    struct Limits {
+        double failure_ratio;
+        std::uint32_t min_calls;
+        Clock::duration bucket_width;
+        Clock::duration open_duration;
+        int half_open_max_calls;
+    };
+
     using Transition = std::optional<std::pair<State, State>>;
 
-    // All private functions expect mutex_ held.
+    [[nodiscard]] Limits current_limits() const;
+
+    // All functions below expect mutex_ held.
+    [[nodiscard]] bool is_current_trial(Permit permit) const;
     [[nodiscard]] std::int64_t epoch_of(Clock::time_point now) const;
-    void record(Clock::time_point now, bool failed);
-    [[nodiscard]] bool window_trips(Clock::time_point now) const;
+    void record(Clock::time_point now, const Limits& limits, bool failed);
+    [[nodiscard]] bool window_trips(Clock::time_point now, const Limits& limits) const;
     void clear_window();
     Transition open_until(Clock::time_point until);
     Transition set_state(State to);
@@ -107,17 +130,15 @@ private:
 
     const Clock& clock_;
     const Listener listener_;
-    const double failure_ratio_;
-    const std::uint32_t min_calls_;
-    const Clock::duration bucket_width_;
-    const Clock::duration open_duration_;
-    const int half_open_max_calls_;
+    const Settings settings_;
 
     mutable std::mutex mutex_;
     State state_ = State::kClosed;
+    std::uint64_t generation_ = 0;
     Clock::time_point open_until_{};
     int trials_in_flight_ = 0;
     int trial_successes_ = 0;
+    Clock::duration bucket_width_{};  // of the buckets below; a new width clears them
     std::array<Bucket, kBuckets> buckets_{};
 
     std::atomic<std::uint64_t> opened_total_{0};

@@ -1,13 +1,13 @@
 // The AliExpress Affiliate API client: signed calls over CurlMulti with retry (exponential
-// backoff + jitter, re-signed per attempt), error classification, a shared circuit breaker
-// and an overall per-call deadline. One client per worker (it uses that worker's CurlMulti);
-// the breaker and the stats are shared by all workers and thread-safe.
+// backoff + jitter, re-signed per attempt), error classification, a circuit breaker per API
+// method and an overall per-call deadline. One client per worker (it uses that worker's
+// CurlMulti); the breakers and the stats are shared by all workers and thread-safe.
 #pragma once
 
 #include <scout/config/config.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/clock.hpp>
-#include <scout/upstream/circuit_breaker.hpp>
+#include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/curl_multi.hpp>
 #include <scout/upstream/errors.hpp>
 #include <scout/upstream/request.hpp>
@@ -77,7 +77,7 @@ public:
 
     AliExpressClient(
         CurlMulti& http,
-        CircuitBreaker& breaker,
+        BreakerSet& breakers,
         ClientStats& stats,
         ConfigSource config,
         const Clock& clock = SteadyClock::instance()
@@ -97,8 +97,18 @@ public:
     );
 
 private:
+    // The pause before the next attempt after `last` failed, or nullopt to give up. A
+    // rate-limit ban is capped at upstream.max_ban_s (also in last.retry_after); one longer
+    // than the deadline trips the method's breaker instead.
+    std::optional<std::chrono::milliseconds> retry_wait(
+        const config::UpstreamConfig& cfg,
+        CircuitBreaker& breaker,
+        UpstreamError& last,
+        Clock::time_point deadline
+    );
+
     CurlMulti& http_;
-    CircuitBreaker& breaker_;
+    BreakerSet& breakers_;
     ClientStats& stats_;
     ConfigSource config_;
     const Clock& clock_;

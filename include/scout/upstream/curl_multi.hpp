@@ -32,6 +32,9 @@ enum class TransferOutcome {
     kTransport,  // DNS, connect refused, reset, TLS, truncated body
     kTooLarge,   // response exceeded max_response_bytes
     kCancelled,  // the awaiting coroutine was cancelled
+    // Never reached the upstream: no transfer slot (see CurlMulti) before the deadline, or
+    // socket() failed for lack of local resources (EMFILE, ENFILE, ENOBUFS, ENOMEM).
+    kLocalLimit,
 };
 
 struct HttpResult {
@@ -51,6 +54,9 @@ struct CurlStats {
 
 class CurlMulti {
 public:
+    // At most `max_connections_per_host` exchanges run at once (curl's per-host connection
+    // cap; the client talks to one gateway). Further perform() calls wait for a slot in
+    // order, up to their deadline, here rather than invisibly inside curl.
     explicit CurlMulti(asio::io_context& io, long max_connections_per_host = 32);
     CurlMulti(const CurlMulti&) = delete;
     CurlMulti& operator=(const CurlMulti&) = delete;

@@ -62,16 +62,13 @@ enum class ProductSort {
 std::string_view to_string(ProductSort sort);
 
 // Unit the gateway expects for min_sale_price / max_sale_price. The sources disagree
-// (§3.1): one SDK documents minor units ("$31.41 -> 3141"), other clients send major units.
+// (§3.1): one SDK documents hundredths ("$31.41 -> 3141"), other clients send major units.
+// Either way the wire unit ignores the currency's own minor digits (scout-sim reads hundredths
+// of the target currency also for JPY and KWD), so the request builder converts.
 enum class PriceUnit {
-    kMinor,  // send minor units as given (simulator default)
-    kMajor,  // send whole major units: min rounded down, max rounded up
+    kHundredths,  // hundredths of the target currency (simulator default): JPY 1000 -> 100000
+    kMajor,       // whole major units: min rounded down, max rounded up
 };
-
-// Number of minor-unit digits of an ISO 4217 currency as used for the price filters:
-// 0 for the zero-decimal currencies we know of (JPY, KRW, CLP, VND, ...), else 2.
-// Case-insensitive.
-int currency_minor_digits(std::string_view currency);
 
 // Business parameters of aliexpress.affiliate.product.query (and hotproduct.query).
 // Empty strings / empty vectors / non-positive page values are omitted; ranges
@@ -82,13 +79,14 @@ struct ProductQuery {
     int page_no = 1;                         // 1-based
     int page_size = 20;                      // 1..50
     ProductSort sort = ProductSort::kRelevance;
-    std::optional<std::int64_t> min_sale_price;  // minor units of target_currency
-    std::optional<std::int64_t> max_sale_price;  // minor units of target_currency
-    PriceUnit price_unit = PriceUnit::kMinor;    // how the two prices go on the wire
-    std::string target_currency;                 // "USD"
-    std::string target_language;                 // "EN"
-    std::string ship_to_country;                 // ISO-2, "US"
-    std::string tracking_id;                     // needed for commissionable promotion links
+    // Minor units of target_currency as in scout/core/currency.hpp (yen for JPY, fils for KWD).
+    std::optional<std::int64_t> min_sale_price;
+    std::optional<std::int64_t> max_sale_price;
+    PriceUnit price_unit = PriceUnit::kHundredths;  // how the two prices go on the wire
+    std::string target_currency;                    // "USD"
+    std::string target_language;                    // "EN"
+    std::string ship_to_country;                    // ISO-2, "US"
+    std::string tracking_id;                        // needed for commissionable promotion links
 };
 
 // aliexpress.affiliate.link.generate.

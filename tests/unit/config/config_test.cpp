@@ -331,6 +331,8 @@ std::vector<BadValue> bad_values() {
         {"server.listen", "256.1.1.1:80"},
         {"server.listen", "[::1:80"},
         {"server.listen", "::1:80"},
+        {"monitoring.slow_request_ms", "0"},
+        {"monitoring.slow_request_ms", "3600001"},
         {"server.threads", "-1"},
         {"server.threads", "257"},
         {"server.max_body_bytes", "0"},
@@ -351,6 +353,7 @@ std::vector<BadValue> bad_values() {
         {"upstream.sign_method", "sha1"},
         {"upstream.target_currency", "usd"},
         {"upstream.target_currency", "USDT"},
+        {"upstream.target_currency", "XYZ"},
         {"upstream.target_language", "en"},
         {"upstream.request_timeout_ms", "0"},
         {"upstream.request_timeout_ms", "3600001"},
@@ -378,6 +381,8 @@ std::vector<BadValue> bad_values() {
         {"upstream.breaker.open_ms", "3600001"},
         {"upstream.breaker.half_open_max_calls", "0"},
         {"upstream.breaker.half_open_max_calls", "101"},
+        {"upstream.max_ban_s", "0"},
+        {"upstream.max_ban_s", "86401"},
         {"redis.url", "http://127.0.0.1:6379"},
         {"redis.url", "redis://127.0.0.1:6379/16"},
         {"redis.url", "redis://127.0.0.1:0/0"},
@@ -646,8 +651,8 @@ TEST(ConfigToJson, NestsEverySettingAndAddsEnv) {
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         EXPECT_TRUE(j.contains(nlohmann::json::json_pointer(pointer))) << path;
     }
-    // env + server, upstream, redis, admin, log, cache, search: nothing else.
-    EXPECT_EQ(j.size(), 8U);
+    // env + server, upstream, redis, admin, monitoring, log, cache, search: nothing else.
+    EXPECT_EQ(j.size(), 9U);
 }
 
 TEST(ConfigToJson, RedactsSetSecretsOnly) {
@@ -683,7 +688,8 @@ TEST(ConfigReload, ReloadableSettings) {
           "upstream.breaker.min_calls",
           "upstream.breaker.window_ms",
           "upstream.breaker.open_ms",
-          "upstream.breaker.half_open_max_calls"}) {
+          "upstream.breaker.half_open_max_calls",
+          "upstream.max_ban_s"}) {
         EXPECT_TRUE(is_reloadable(path)) << path;
     }
     for (const char* path :

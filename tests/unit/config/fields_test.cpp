@@ -96,6 +96,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"upstream.breaker.window_ms", "1400"},
         {"upstream.breaker.open_ms", "1500"},
         {"upstream.breaker.half_open_max_calls", "16"},
+        {"upstream.max_ban_s", "17"},
         {"redis.url", "redis://r.test:6390/2"},
         {"redis.command_timeout_ms", "51"},
         {"redis.connect_timeout_ms", "201"},
@@ -104,6 +105,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"redis.reconnect_max_ms", "2001"},
         {"redis.timeouts_before_reconnect", "7"},
         {"admin.token", "admin"},
+        {"monitoring.slow_request_ms", "1234"},
         {"log.level", "warn"},
         {"log.format", "text"},
         {"log.file", "/tmp/scout.log"},
@@ -164,6 +166,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.upstream.breaker.window_ms, 1400);
     EXPECT_EQ(c.upstream.breaker.open_ms, 1500);
     EXPECT_EQ(c.upstream.breaker.half_open_max_calls, 16);
+    EXPECT_EQ(c.upstream.max_ban_s, 17);
     EXPECT_EQ(c.redis.url, "redis://r.test:6390/2");
     EXPECT_EQ(c.redis.command_timeout_ms, 51);
     EXPECT_EQ(c.redis.connect_timeout_ms, 201);
@@ -172,6 +175,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.redis.reconnect_max_ms, 2001);
     EXPECT_EQ(c.redis.timeouts_before_reconnect, 7);
     EXPECT_EQ(c.admin.token, "admin");
+    EXPECT_EQ(c.monitoring.slow_request_ms, 1234);
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
     EXPECT_EQ(c.log.file, "/tmp/scout.log");

@@ -1,5 +1,7 @@
 #include "config/parse.hpp"
 
+#include <scout/core/nearest_name.hpp>
+
 #include <gtest/gtest.h>
 
 namespace scout::config::detail {
@@ -138,11 +140,17 @@ TEST(ConfigParse, UpperLetters) {
     EXPECT_FALSE(is_upper_letters("US", 3));
 }
 
-TEST(ConfigParse, EditDistance) {
-    EXPECT_EQ(edit_distance("listen", "listen"), 0U);
-    EXPECT_EQ(edit_distance("listne", "listen"), 2U);
-    EXPECT_EQ(edit_distance("", "abc"), 3U);
-    EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);
+// The shared "did you mean" helper (scout/core) that config errors use.
+TEST(ConfigParse, EditDistanceAndNearestName) {
+    EXPECT_EQ(scout::edit_distance("listen", "listen"), 0U);
+    EXPECT_EQ(scout::edit_distance("listne", "listen"), 2U);
+    EXPECT_EQ(scout::edit_distance("", "abc"), 3U);
+    EXPECT_EQ(scout::edit_distance("kitten", "sitting"), 3U);
+    const std::vector<std::string_view> names = {"listen", "workers", "page_size"};
+    EXPECT_EQ(scout::nearest_name("listne", names), "listen");
+    EXPECT_EQ(scout::nearest_name("pagesize", names), "page_size");
+    EXPECT_EQ(scout::nearest_name("xyz", names), "");
+    EXPECT_EQ(scout::nearest_name("colour", names), "");
 }
 
 }  // namespace

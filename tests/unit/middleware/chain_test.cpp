@@ -1,5 +1,7 @@
 #include <scout/http/response.hpp>
 #include <scout/middleware/chain.hpp>
+#include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/request_journal.hpp>
 
 #include "support/run_co.hpp"
 
@@ -10,6 +12,14 @@
 
 namespace scout::middleware {
 namespace {
+
+// Assembles the production chain with a default configuration and a registry of its own.
+struct Chain {
+    config::Config config;
+    monitoring::Registry metrics;
+    monitoring::RequestJournal journal{std::chrono::milliseconds(3000)};
+    void assemble_into(http::Pipeline& pipeline) { assemble(pipeline, {config, metrics, journal}); }
+};
 
 awaitable<http::Response> throws(http::RequestContext& /*ctx*/) {
     throw std::logic_error("bug");
@@ -22,8 +32,9 @@ TEST(MiddlewareChain, ExceptionBecomes500CarryingTheRequestId) {
     http::Router router;
     router.add(http::Verb::get, "/boom", "boom", throws);
     http::Pipeline pipeline(std::move(router));
-    assemble(pipeline);
-    EXPECT_EQ(pipeline.size(), 3U);
+    Chain chain;
+    chain.assemble_into(pipeline);
+    EXPECT_EQ(pipeline.size(), 4U);
     asio::io_context io;
     http::RequestContext ctx;
     ctx.request.method(http::Verb::get);
@@ -37,7 +48,8 @@ TEST(MiddlewareChain, ExceptionBecomes500CarryingTheRequestId) {
 
 TEST(MiddlewareChain, NotFoundCarriesTheRequestId) {
     http::Pipeline pipeline{http::Router{}};
-    assemble(pipeline);
+    Chain chain;
+    chain.assemble_into(pipeline);
     asio::io_context io;
     http::RequestContext ctx;
     ctx.request.method(http::Verb::get);
@@ -47,6 +59,49 @@ TEST(MiddlewareChain, NotFoundCarriesTheRequestId) {
     const std::string id(response["X-Request-ID"]);
     EXPECT_EQ(id.size(), 32U);
     EXPECT_EQ(nlohmann::json::parse(response.body().view())["error"]["request_id"], id);
+}
+
+awaitable<http::Response> ok(http::RequestContext& ctx) {
+    co_return http::json_response(http::Status::ok, "{}", ctx.request.version());
+}
+
+http::Response get(asio::io_context& io, const http::Pipeline& pipeline, std::string target) {
+    http::RequestContext ctx;
+    ctx.request.method(http::Verb::get);
+    ctx.request.target(target);
+    return test::run_co(io, pipeline.handle(ctx));
+}
+
+std::uint64_t requests(
+    monitoring::Registry& metrics, const std::string& route, const std::string& code
+) {
+    return metrics.counter("scout_http_requests_total", "", {"route", "code"})
+        .with({route, code})
+        .value();
+}
+
+// Every request is counted once, by its route (or "-" when none matched) and status class,
+// and its latency observed once, whatever the outcome.
+TEST(MiddlewareChain, CountsEachRequestByRouteAndStatusClass) {
+    http::Router router;
+    router.add(http::Verb::get, "/ok", "ok", ok);
+    router.add(http::Verb::get, "/boom", "boom", throws);
+    http::Pipeline pipeline(std::move(router));
+    Chain chain;
+    chain.assemble_into(pipeline);
+    asio::io_context io;
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(get(io, pipeline, "/ok?x=" + std::to_string(i)).result(), http::Status::ok);
+    }
+    EXPECT_EQ(get(io, pipeline, "/boom").result(), http::Status::internal_server_error);
+    EXPECT_EQ(get(io, pipeline, "/missing").result(), http::Status::not_found);
+    EXPECT_EQ(requests(chain.metrics, "ok", "2xx"), 3U);
+    EXPECT_EQ(requests(chain.metrics, "boom", "5xx"), 1U);
+    EXPECT_EQ(requests(chain.metrics, "-", "4xx"), 1U);
+    EXPECT_EQ(requests(chain.metrics, "ok", "5xx"), 0U);
+    auto& latency = chain.metrics.histogram("scout_http_request_duration_seconds", "", {"route"});
+    EXPECT_EQ(latency.with({"ok"}).snapshot().count, 3U);
+    EXPECT_EQ(latency.with({"-"}).snapshot().count, 1U);
 }
 
 }  // namespace

@@ -52,3 +52,37 @@ TEST(RequestIdMiddleware, MintsWhenMissingOrUnacceptable) {
 
 }  // namespace
 }  // namespace scout::middleware
+
+namespace scout::middleware {
+namespace {
+
+TEST(Traceparent, TakesTheTraceIdOfAValidHeader) {
+    EXPECT_EQ(
+        traceparent_trace_id("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        "4bf92f3577b34da6a3ce929d0e0e4736"
+    );
+    // A later version may append fields after a dash.
+    EXPECT_EQ(
+        traceparent_trace_id("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"),
+        "4bf92f3577b34da6a3ce929d0e0e4736"
+    );
+}
+
+TEST(Traceparent, IgnoresInvalidHeaders) {
+    for (const char* bad : {
+             "",
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+             "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+             "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+             "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+             "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01",
+         }) {
+        EXPECT_EQ(traceparent_trace_id(bad), "") << bad;
+    }
+}
+
+}  // namespace
+}  // namespace scout::middleware

@@ -259,5 +259,34 @@ INSTANTIATE_TEST_SUITE_P(
     )
 );
 
+TEST(ParseDecimalAmount, DotIsTheDecimalPointWhateverTheCurrency) {
+    EXPECT_EQ(parse_decimal_amount("1.500", "EUR"), 150);  // parse_price reads 1500.00 here
+    EXPECT_EQ(parse_decimal_amount("1.500", "USD"), 150);
+    EXPECT_EQ(parse_decimal_amount("12", "USD"), 1200);
+    EXPECT_EQ(parse_decimal_amount("0.05", "USD"), 5);
+    EXPECT_EQ(parse_decimal_amount("1500", "JPY"), 1500);
+    EXPECT_EQ(parse_decimal_amount("7.000", "JPY"), 7);
+    EXPECT_EQ(parse_decimal_amount("1.234", "KWD"), 1234);
+    EXPECT_EQ(parse_decimal_amount("999999999999999.99", "USD"), 99999999999999999);
+    for (const char* text :
+         {"",
+          ".",
+          "1.",
+          ".5",
+          "1,5",
+          "1.2.3",
+          "-1",
+          "+1",
+          "1e3",
+          " 1",
+          "1 ",
+          "US$1",
+          "1234567890123456"}) {
+        EXPECT_FALSE(parse_decimal_amount(text, "USD")) << text;
+    }
+    EXPECT_FALSE(parse_decimal_amount("12.345", "USD"));
+    EXPECT_FALSE(parse_decimal_amount("1.5", "JPY"));
+}
+
 }  // namespace
 }  // namespace scout::search

@@ -40,7 +40,9 @@ protected:
         );
     }
 
-    Outcome call(const HttpRequest& request) { return handler_->handle(request); }
+    Outcome call(const HttpRequest& request, bool loopback_peer = true) {
+        return handler_->handle(request, loopback_peer);
+    }
 
     Json json(const Outcome& outcome) {
         EXPECT_EQ(outcome.action, Outcome::Action::kRespond);
@@ -221,6 +223,56 @@ TEST_F(HandlerTest, ControlApiFaultLifecycle) {
     const Outcome cleared = call(control_request(http::verb::delete_, "/__sim/faults"));
     EXPECT_EQ(nlohmann::json::parse(cleared.response.body())["cleared"], 1);
     EXPECT_EQ(call(form_post(signed_call(kCategories))).response.result_int(), 200U);
+}
+
+TEST_F(HandlerTest, ControlApiAnswersLoopbackPeersOnlyWithoutAToken) {
+    const HttpRequest fault =
+        control_request(http::verb::post, "/__sim/faults", R"({"kind":"timeout"})");
+    const Outcome remote = call(fault, false);
+    EXPECT_EQ(remote.response.result_int(), 403U);
+    EXPECT_EQ(nlohmann::json::parse(remote.response.body())["ok"], false);
+    for (const auto verb : {http::verb::get, http::verb::delete_}) {
+        EXPECT_EQ(call(control_request(verb, "/__sim/faults"), false).response.result_int(), 403U);
+    }
+    EXPECT_EQ(
+        call(control_request(http::verb::post, "/__sim/reset"), false).response.result_int(), 403U
+    );
+    EXPECT_EQ(
+        call(control_request(http::verb::get, "/__sim/stats"), false).response.result_int(), 403U
+    );
+    EXPECT_EQ(
+        call(control_request(http::verb::get, "/__sim/health"), false).response.result_int(), 200U
+    );
+    // The refused fault was not added: a gateway call still succeeds.
+    EXPECT_EQ(call(form_post(signed_call(kCategories)), false).response.result_int(), 200U);
+    EXPECT_EQ(call(fault).response.result_int(), 200U);
+}
+
+class TokenHandlerTest : public HandlerTest {
+protected:
+    TokenHandlerTest() : HandlerTest(with_token()) {}
+
+    static SimSettings with_token() {
+        SimSettings s = defaults();
+        s.control_token = "let-me-in";
+        return s;
+    }
+
+    static HttpRequest stats_request(std::string_view token) {
+        HttpRequest request = control_request(http::verb::get, "/__sim/stats");
+        if (!token.empty()) {
+            request.set("X-Sim-Control-Token", token);
+        }
+        return request;
+    }
+};
+
+TEST_F(TokenHandlerTest, ControlApiNeedsTheTokenFromEveryAddress) {
+    EXPECT_EQ(call(stats_request(""), true).response.result_int(), 403U);
+    EXPECT_EQ(call(stats_request("let-me-i"), true).response.result_int(), 403U);
+    EXPECT_EQ(call(stats_request("let-me-in!"), true).response.result_int(), 403U);
+    EXPECT_EQ(call(stats_request("let-me-in"), true).response.result_int(), 200U);
+    EXPECT_EQ(call(stats_request("let-me-in"), false).response.result_int(), 200U);
 }
 
 TEST_F(HandlerTest, ControlApiRejectsBadBodies) {

@@ -65,6 +65,16 @@ TEST(Cli, NoQuirksAppliesBeforeQuirkWhateverTheOrder) {
     EXPECT_DOUBLE_EQ(options->catalogue.quirks.rate(Quirk::kTitleTruncation), 0.0);
 }
 
+TEST(Cli, ControlToken) {
+    auto options = parse({"--app-key", "K", "--app-secret", "S", "--control-token", "T0k"});
+    ASSERT_TRUE(options) << options.error().message;
+    EXPECT_EQ(options->settings.control_token, "T0k");
+    auto none = parse({"--app-key", "K", "--app-secret", "S"});
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->settings.control_token.empty());
+    EXPECT_FALSE(parse({"--app-key", "K", "--app-secret", "S", "--control-token="}));
+}
+
 TEST(Cli, IPv6Listen) {
     auto options = parse({"--listen", "[::1]:0", "--app-key", "K", "--app-secret", "S"});
     ASSERT_TRUE(options);

@@ -15,6 +15,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using State = CircuitBreaker::State;
+using Permit = CircuitBreaker::Permit;
 using test::ManualClock;
 
 config::BreakerConfig breaker_config() {
@@ -27,23 +28,35 @@ config::BreakerConfig breaker_config() {
     return config;
 }
 
+Permit granted(CircuitBreaker& breaker) {
+    const auto permit = breaker.try_acquire();
+    EXPECT_TRUE(permit);
+    return permit.value_or(Permit{});
+}
+
 class CircuitBreakerTest : public ::testing::Test {
 protected:
+    // One call through the breaker, with its outcome.
+    void succeed() { breaker_.on_success(granted(breaker_)); }
+    void fail() { breaker_.on_failure(granted(breaker_)); }
+
     // Opens the breaker through the window: 2 successes + 2 failures at ratio 0.5.
     void open_via_window() {
-        breaker_.on_success();
-        breaker_.on_success();
-        breaker_.on_failure();
-        breaker_.on_failure();
+        succeed();
+        succeed();
+        fail();
+        fail();
         ASSERT_EQ(breaker_.state(), State::kOpen);
     }
 
-    // From open: waits out open_ms and takes the first trial permit.
+    // From open: waits out open_ms and takes the first trial permit (trial_).
     void to_half_open() {
         clock_.advance(5s);
-        ASSERT_TRUE(breaker_.try_acquire());
+        trial_ = granted(breaker_);
         ASSERT_EQ(breaker_.state(), State::kHalfOpen);
     }
+
+    Permit trial_;
 
     ManualClock clock_;
     std::vector<std::pair<State, State>> transitions_;
@@ -64,29 +77,29 @@ TEST_F(CircuitBreakerTest, StartsClosedAndGrantsEverything) {
 }
 
 TEST_F(CircuitBreakerTest, StaysClosedBelowMinCalls) {
-    breaker_.on_failure();
-    breaker_.on_failure();
-    breaker_.on_failure();
+    fail();
+    fail();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kClosed);
     EXPECT_EQ(breaker_.opened_total(), 0U);
 }
 
 TEST_F(CircuitBreakerTest, StaysClosedBelowFailureRatio) {
     for (int i = 0; i < 6; ++i) {
-        breaker_.on_success();
+        succeed();
     }
-    breaker_.on_failure();
-    breaker_.on_failure();
-    breaker_.on_failure();  // 3 / 9 < 0.5
+    fail();
+    fail();
+    fail();  // 3 / 9 < 0.5
     EXPECT_EQ(breaker_.state(), State::kClosed);
 }
 
 TEST_F(CircuitBreakerTest, OpensAtRatioOnceMinCallsReached) {
-    breaker_.on_success();
-    breaker_.on_success();
-    breaker_.on_failure();
+    succeed();
+    succeed();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kClosed);  // 3 calls < min_calls
-    breaker_.on_failure();                        // 2 / 4 == 0.5
+    fail();                                       // 2 / 4 == 0.5
     EXPECT_EQ(breaker_.state(), State::kOpen);
     EXPECT_EQ(breaker_.opened_total(), 1U);
     EXPECT_FALSE(breaker_.try_acquire());
@@ -123,10 +136,9 @@ TEST_F(CircuitBreakerTest, HalfOpenLimitsConcurrentTrials) {
 TEST_F(CircuitBreakerTest, HalfOpenClosesOnlyAfterAllTrialsSucceed) {
     open_via_window();
     to_half_open();
-    breaker_.on_success();  // 1 of 2
+    breaker_.on_success(trial_);  // 1 of 2
     EXPECT_EQ(breaker_.state(), State::kHalfOpen);
-    EXPECT_TRUE(breaker_.try_acquire());  // the freed permit can be reused
-    breaker_.on_success();                // 2 of 2
+    breaker_.on_success(granted(breaker_));  // the freed permit can be reused: 2 of 2
     EXPECT_EQ(breaker_.state(), State::kClosed);
     EXPECT_EQ(breaker_.closed_total(), 1U);
     ASSERT_EQ(transitions_.size(), 3U);
@@ -137,7 +149,7 @@ TEST_F(CircuitBreakerTest, HalfOpenTrialFailureReopensForAFreshPeriod) {
     open_via_window();
     to_half_open();
     clock_.advance(300ms);
-    breaker_.on_failure();
+    breaker_.on_failure(trial_);
     EXPECT_EQ(breaker_.state(), State::kOpen);
     EXPECT_EQ(breaker_.opened_total(), 2U);
     EXPECT_EQ(breaker_.retry_after(), 5000ms);
@@ -149,11 +161,12 @@ TEST_F(CircuitBreakerTest, HalfOpenTrialFailureReopensForAFreshPeriod) {
 }
 
 TEST_F(CircuitBreakerTest, LateOutcomesWhileOpenAreIgnored) {
+    const Permit early = granted(breaker_);  // a call started while closed
     open_via_window();
     for (int i = 0; i < 10; ++i) {
-        breaker_.on_success();
+        breaker_.on_success(early);
     }
-    breaker_.on_failure();
+    breaker_.on_failure(early);
     EXPECT_EQ(breaker_.state(), State::kOpen);
     EXPECT_EQ(breaker_.opened_total(), 1U);
     EXPECT_EQ(breaker_.retry_after(), 5000ms);  // not extended by the late failure
@@ -162,10 +175,10 @@ TEST_F(CircuitBreakerTest, LateOutcomesWhileOpenAreIgnored) {
 TEST_F(CircuitBreakerTest, HalfOpenOutcomesWithoutTrialsAreIgnored) {
     open_via_window();
     to_half_open();
-    breaker_.release();  // trial given back without a verdict
-    breaker_.on_failure();
-    breaker_.on_success();
-    breaker_.on_success();
+    breaker_.release(trial_);  // trial given back without a verdict
+    breaker_.on_failure(trial_);
+    breaker_.on_success(trial_);
+    breaker_.on_success(trial_);
     EXPECT_EQ(breaker_.state(), State::kHalfOpen);
 }
 
@@ -174,58 +187,58 @@ TEST_F(CircuitBreakerTest, ReleaseReturnsATrialPermit) {
     to_half_open();
     EXPECT_TRUE(breaker_.try_acquire());
     EXPECT_FALSE(breaker_.try_acquire());
-    breaker_.release();
+    breaker_.release(trial_);
     EXPECT_TRUE(breaker_.try_acquire());
     EXPECT_EQ(breaker_.state(), State::kHalfOpen);
 }
 
 TEST_F(CircuitBreakerTest, OldFailuresRollOutOfTheWindow) {
-    breaker_.on_failure();
-    breaker_.on_failure();
-    breaker_.on_failure();
+    fail();
+    fail();
+    fail();
     clock_.advance(10s);  // the bucket holding those three is now outside the window
-    breaker_.on_failure();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kClosed);
-    breaker_.on_failure();
-    breaker_.on_failure();
+    fail();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kClosed);  // 3 calls in the window
-    breaker_.on_failure();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kOpen);
 }
 
 TEST_F(CircuitBreakerTest, FailuresSpreadInsideTheWindowStillCount) {
-    breaker_.on_failure();
+    fail();
     clock_.advance(3s);
-    breaker_.on_failure();
+    fail();
     clock_.advance(3s);
-    breaker_.on_failure();
+    fail();
     clock_.advance(3s);  // 9 s after the first failure
-    breaker_.on_failure();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kOpen);
 }
 
 TEST_F(CircuitBreakerTest, OldSuccessesRollOutToo) {
     for (int i = 0; i < 20; ++i) {
-        breaker_.on_success();
+        succeed();
     }
     clock_.advance(11s);
-    breaker_.on_failure();
-    breaker_.on_failure();
-    breaker_.on_failure();
-    breaker_.on_failure();  // 4 / 4: the old successes no longer dilute
+    fail();
+    fail();
+    fail();
+    fail();  // 4 / 4: the old successes no longer dilute
     EXPECT_EQ(breaker_.state(), State::kOpen);
 }
 
 TEST_F(CircuitBreakerTest, ClosingStartsAFreshWindow) {
     open_via_window();
     to_half_open();
-    EXPECT_TRUE(breaker_.try_acquire());
-    breaker_.on_success();
-    breaker_.on_success();
+    const Permit second = granted(breaker_);
+    breaker_.on_success(trial_);
+    breaker_.on_success(second);
     ASSERT_EQ(breaker_.state(), State::kClosed);
-    breaker_.on_failure();
-    breaker_.on_failure();
-    breaker_.on_failure();
+    fail();
+    fail();
+    fail();
     EXPECT_EQ(breaker_.state(), State::kClosed);  // 3 < min_calls in the new window
 }
 
@@ -265,11 +278,11 @@ TEST_F(CircuitBreakerTest, TripForNonPositiveIsIgnored) {
 TEST_F(CircuitBreakerTest, FullCycleNotifiesEveryTransitionInOrder) {
     open_via_window();
     to_half_open();
-    breaker_.on_failure();
+    breaker_.on_failure(trial_);
     to_half_open();
-    EXPECT_TRUE(breaker_.try_acquire());
-    breaker_.on_success();
-    breaker_.on_success();
+    const Permit second = granted(breaker_);
+    breaker_.on_success(trial_);
+    breaker_.on_success(second);
     const std::vector<std::pair<State, State>> expected = {
         {State::kClosed, State::kOpen},
         {State::kOpen, State::kHalfOpen},
@@ -283,6 +296,76 @@ TEST_F(CircuitBreakerTest, FullCycleNotifiesEveryTransitionInOrder) {
     EXPECT_EQ(breaker_.closed_total(), 1U);
 }
 
+// B15: a result of a call started before the breaker opened must neither use up nor close a
+// half-open trial, nor re-open the breaker.
+TEST_F(CircuitBreakerTest, LateResultFromBeforeOpeningCannotTouchHalfOpenTrials) {
+    const Permit early = granted(breaker_);
+    const Permit early_too = granted(breaker_);
+    open_via_window();
+    to_half_open();  // trial 1 of 2 outstanding
+    breaker_.on_success(early);
+    breaker_.on_success(early_too);
+    EXPECT_EQ(breaker_.state(), State::kHalfOpen);  // two "successes", but not of trials
+    const Permit second = granted(breaker_);        // trial 2 is still available...
+    EXPECT_FALSE(breaker_.try_acquire());           // ...and is the last one
+    breaker_.on_failure(early);
+    EXPECT_EQ(breaker_.state(), State::kHalfOpen);
+    breaker_.on_success(trial_);
+    breaker_.on_success(second);
+    EXPECT_EQ(breaker_.state(), State::kClosed);
+    EXPECT_EQ(breaker_.opened_total(), 1U);
+}
+
+TEST_F(CircuitBreakerTest, LateFailuresFromAnEarlierGenerationDoNotFillTheNewWindow) {
+    const Permit early = granted(breaker_);
+    open_via_window();
+    to_half_open();
+    breaker_.on_success(trial_);
+    breaker_.on_success(granted(breaker_));
+    ASSERT_EQ(breaker_.state(), State::kClosed);
+    for (int i = 0; i < 10; ++i) {
+        breaker_.on_failure(early);
+    }
+    EXPECT_EQ(breaker_.state(), State::kClosed);
+}
+
+// B5: the settings are read live, so a reload applies without a restart.
+TEST(CircuitBreaker, ReadsItsSettingsLive) {
+    ManualClock clock;
+    config::BreakerConfig live = breaker_config();  // min_calls 4, ratio 0.5
+    live.min_calls = 1000;
+    CircuitBreaker breaker([&live] { return live; }, clock);
+    for (int i = 0; i < 20; ++i) {
+        breaker.on_failure(granted(breaker));
+    }
+    EXPECT_EQ(breaker.state(), State::kClosed);  // 20 calls < 1000
+
+    live.min_calls = 4;
+    live.open_ms = 700;
+    breaker.on_failure(granted(breaker));  // 21 failures in the window
+    EXPECT_EQ(breaker.state(), State::kOpen);
+    EXPECT_EQ(breaker.retry_after(), 700ms);
+
+    live.half_open_max_calls = 1;
+    clock.advance(700ms);
+    const Permit trial = granted(breaker);
+    EXPECT_FALSE(breaker.try_acquire());
+    breaker.on_success(trial);
+    EXPECT_EQ(breaker.state(), State::kClosed);
+}
+
+TEST(CircuitBreaker, ANewWindowLengthStartsAFreshWindow) {
+    ManualClock clock;
+    config::BreakerConfig live = breaker_config();
+    CircuitBreaker breaker([&live] { return live; }, clock);
+    breaker.on_failure(granted(breaker));
+    breaker.on_failure(granted(breaker));
+    breaker.on_failure(granted(breaker));
+    live.window_ms = 20'000;
+    breaker.on_failure(granted(breaker));  // the old three are gone: 1 call < min_calls 4
+    EXPECT_EQ(breaker.state(), State::kClosed);
+}
+
 TEST(CircuitBreaker, ClampsNonsenseConfig) {
     ManualClock clock;
     config::BreakerConfig config;
@@ -292,11 +375,11 @@ TEST(CircuitBreaker, ClampsNonsenseConfig) {
     config.window_ms = 0;
     config.open_ms = -1;
     CircuitBreaker breaker(config, clock);
-    breaker.on_failure();  // 1 call >= min 1, ratio 1.0
+    breaker.on_failure(granted(breaker));  // 1 call >= min 1, ratio 1.0
     EXPECT_EQ(breaker.state(), State::kOpen);
-    EXPECT_TRUE(breaker.try_acquire());   // open_ms clamped to 0: immediately half-open
-    EXPECT_FALSE(breaker.try_acquire());  // one trial at a time
-    breaker.on_success();
+    const Permit trial = granted(breaker);  // open_ms clamped to 0: immediately half-open
+    EXPECT_FALSE(breaker.try_acquire());    // one trial at a time
+    breaker.on_success(trial);
     EXPECT_EQ(breaker.state(), State::kClosed);
 }
 
@@ -354,14 +437,14 @@ TEST(CircuitBreaker, ConcurrentMixedTrafficKeepsCountersConsistent) {
     for (int t = 0; t < 6; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 3000; ++i) {
-                if (breaker.try_acquire()) {
+                if (const auto permit = breaker.try_acquire()) {
                     const int kind = (i + t) % 4;
                     if (kind == 0) {
-                        breaker.on_success();
+                        breaker.on_success(*permit);
                     } else if (kind < 3) {
-                        breaker.on_failure();
+                        breaker.on_failure(*permit);
                     } else {
-                        breaker.release();
+                        breaker.release(*permit);
                     }
                 }
                 if (t == 0 && i % 50 == 0) {

@@ -289,7 +289,9 @@ INSTANTIATE_TEST_SUITE_P(
         CodeRow{upstream_errc::kBadResponse, T, 3, true},  // non-JSON / truncated body
         CodeRow{upstream_errc::kCircuitOpen, T, 1, false},
         CodeRow{upstream_errc::kDeadlineExceeded, T, 1, false},
-        CodeRow{upstream_errc::kCancelled, P, 1, false}
+        CodeRow{upstream_errc::kCancelled, P, 1, false},
+        // Queued in the client or out of sockets: not the upstream's failure.
+        CodeRow{upstream_errc::kLocalLimit, T, 1, false}
     )
 );
 
@@ -430,7 +432,7 @@ TEST(UpstreamErrc, IsAnErrorCodeEnumOfItsOwnCategory) {
     EXPECT_EQ(
         make_error_code(upstream_errc::kCircuitOpen).message(), "upstream circuit breaker is open"
     );
-    for (int v = 1; v <= static_cast<int>(upstream_errc::kCancelled); ++v) {
+    for (int v = 1; v <= static_cast<int>(upstream_errc::kLocalLimit); ++v) {
         EXPECT_FALSE(upstream_category().message(v).empty());
     }
 }

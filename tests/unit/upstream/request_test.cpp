@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <string>
 
 namespace scout::upstream {
@@ -168,6 +169,50 @@ TEST(ProductQueryParams, MajorPriceUnitsRoundOutward) {
     params = to_params(query);
     EXPECT_EQ(params.at("min_sale_price"), "1500");
     EXPECT_EQ(params.at("max_sale_price"), "2500");
+
+    query.target_currency = "KWD";  // three decimals: 1.2345 is not a KWD amount, 1.234 is
+    query.min_sale_price = 1234;
+    query.max_sale_price = 1234;
+    params = to_params(query);
+    EXPECT_EQ(params.at("min_sale_price"), "1");
+    EXPECT_EQ(params.at("max_sale_price"), "2");
+}
+
+// The default wire unit is hundredths of the target currency whatever its own minor digits
+// (scout-sim, and the SDK's "$31.41 -> 3141").
+TEST(ProductQueryParams, PricesGoOnTheWireAsHundredthsOfTheTargetCurrency) {
+    ProductQuery query;
+    query.target_currency = "JPY";
+    query.min_sale_price = 500;  // yen
+    query.max_sale_price = 1000;
+    Params params = to_params(query);
+    EXPECT_EQ(params.at("min_sale_price"), "50000");
+    EXPECT_EQ(params.at("max_sale_price"), "100000");
+
+    query.target_currency = "IDR";  // no subunit in Scout's table
+    query.max_sale_price = 150000;
+    EXPECT_EQ(to_params(query).at("max_sale_price"), "15000000");
+
+    query.target_currency = "KWD";  // fils: 3 digits; the bounds round outward
+    query.min_sale_price = 1234;
+    query.max_sale_price = 1234;
+    params = to_params(query);
+    EXPECT_EQ(params.at("min_sale_price"), "123");
+    EXPECT_EQ(params.at("max_sale_price"), "124");
+
+    query.target_currency = "USD";
+    query.min_sale_price = 3141;
+    EXPECT_EQ(to_params(query).at("min_sale_price"), "3141");
+}
+
+TEST(ProductQueryParams, HugePricesSaturateInsteadOfOverflowing) {
+    ProductQuery query;
+    query.target_currency = "JPY";
+    query.max_sale_price = std::numeric_limits<std::int64_t>::max() / 10;
+    EXPECT_EQ(
+        to_params(query).at("max_sale_price"),
+        std::to_string(std::numeric_limits<std::int64_t>::max())
+    );
 }
 
 TEST(ProductQueryParams, ZeroPriceIsSent) {
@@ -184,14 +229,6 @@ TEST(ProductQueryParams, SortWireValues) {
     EXPECT_EQ(to_string(ProductSort::kLastVolumeDesc), "LAST_VOLUME_DESC");
     EXPECT_EQ(to_string(ProductSort::kDiscountAsc), "DISCOUNT_ASC");
     EXPECT_EQ(to_string(ProductSort::kDiscountDesc), "DISCOUNT_DESC");
-}
-
-TEST(CurrencyMinorDigits, KnowsZeroDecimalCurrencies) {
-    EXPECT_EQ(currency_minor_digits("USD"), 2);
-    EXPECT_EQ(currency_minor_digits("BRL"), 2);
-    EXPECT_EQ(currency_minor_digits("JPY"), 0);
-    EXPECT_EQ(currency_minor_digits("krw"), 0);
-    EXPECT_EQ(currency_minor_digits(""), 2);
 }
 
 TEST(LinkGenerateParams, JoinsSourceValuesAndEscapesCommas) {

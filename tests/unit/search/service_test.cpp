@@ -1,0 +1,234 @@
+// SearchService page building against an in-memory product source: pages are filled across
+// upstream pages, and a short page says why.
+#include <scout/search/service.hpp>
+
+#include "support/run_co.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace scout::search {
+namespace {
+
+using nlohmann::json;
+using upstream::upstream_errc;
+
+constexpr int kUpstreamPageSize = 50;
+
+upstream::RawProduct raw_product(std::int64_t id) {
+    upstream::RawProduct raw;
+    raw.product_id = id;
+    raw.title = "Gadget " + std::to_string(id) + " braided cable";
+    raw.detail_url = "https://www.aliexpress.com/item/" + std::to_string(id) + ".html";
+    raw.main_image_url = "https://ae01.alicdn.com/kf/" + std::to_string(id) + ".jpg";
+    raw.target_sale_price = std::to_string(1 + id % 90) + ".99";
+    raw.target_sale_price_currency = "USD";
+    raw.evaluate_rate = "95.0%";
+    raw.lastest_volume = 10;
+    raw.shop_id = id;
+    raw.shop_name = "Shop " + std::to_string(id);
+    return raw;
+}
+
+// Upstream pages 1..`pages` hold 50 products each, one of them invalid (no price), so 49 survive
+// validation: pages of 20 cross upstream page boundaries. Later pages are empty.
+class FakeProductSource final : public upstream::ProductSource {
+public:
+    int pages = 5;
+    std::int64_t promised = 0;              // total_record_count beyond what the pages hold
+    std::map<int, upstream_errc> failures;  // upstream page -> the error it answers with
+    std::vector<int> asked;                 // upstream pages asked for, in order
+
+    awaitable<upstream::Result<upstream::ProductPage>> query_products(
+        upstream::ProductQuery query, upstream::CallOptions /*options*/
+    ) override {
+        asked.push_back(query.page_no);
+        if (const auto failure = failures.find(query.page_no); failure != failures.end()) {
+            upstream::UpstreamError error;
+            error.code = upstream::make_error_code(failure->second);
+            co_return error;
+        }
+        upstream::ProductPage page;
+        page.total_record_count = std::int64_t{pages} * kUpstreamPageSize + promised;
+        if (query.page_no <= pages) {
+            for (int i = 0; i < kUpstreamPageSize; ++i) {
+                page.products.push_back(raw_product(std::int64_t{query.page_no} * 1000 + i));
+                if (i == 7) {
+                    page.products.back().target_sale_price.clear();
+                }
+            }
+        }
+        co_return page;
+    }
+    awaitable<upstream::Result<std::vector<upstream::PromotionLink>>> generate_links(
+        upstream::LinkGenerate /*request*/, upstream::CallOptions /*options*/
+    ) override {
+        co_return std::vector<upstream::PromotionLink>{};
+    }
+    awaitable<upstream::Result<upstream::ProductPage>> product_details(
+        upstream::ProductDetail /*request*/, upstream::CallOptions /*options*/
+    ) override {
+        co_return upstream::ProductPage{};
+    }
+    awaitable<upstream::Result<std::vector<upstream::Category>>> categories(
+        upstream::CallOptions /*options*/
+    ) override {
+        co_return std::vector<upstream::Category>{};
+    }
+};
+
+class SearchServiceTest : public ::testing::Test {
+protected:
+    SearchServiceTest() : cache_(cache::TieredCacheOptions{}), shared_(cache_, {}) {}
+
+    void start(int max_upstream_pages = 100) {
+        SearchOptions options;
+        options.cursor_secret = "test-secret";
+        options.upstream_page_size = kUpstreamPageSize;
+        options.max_upstream_pages = max_upstream_pages;
+        service_ = std::make_unique<SearchService>(source_, shared_, options);
+    }
+
+    static SearchRequest request(std::string cursor = {}) {
+        SearchRequest r;
+        r.q = "cable";
+        r.currency = "USD";
+        r.language = "EN";
+        r.page_size = 20;
+        r.affiliate = false;
+        r.cursor = std::move(cursor);
+        return r;
+    }
+
+    SearchResult search(SearchRequest r) {
+        return test::run_co(io_, service_->search(std::move(r), "rid"));
+    }
+
+    json page(std::string cursor = {}) {
+        const SearchResult result = search(request(std::move(cursor)));
+        EXPECT_TRUE(result.response) << "the search failed";
+        return result.response ? json::parse(*result.response->body) : json();
+    }
+
+    // Walks by cursor from the first page; at most `max_pages` pages.
+    std::vector<json> walk(int max_pages) {
+        std::vector<json> pages{page()};
+        while (static_cast<int>(pages.size()) < max_pages &&
+               pages.back()["page"]["next_cursor"].is_string()) {
+            pages.push_back(page(pages.back()["page"]["next_cursor"].get<std::string>()));
+        }
+        return pages;
+    }
+
+    static std::vector<std::string> ids(const std::vector<json>& pages) {
+        std::vector<std::string> out;
+        for (const json& p : pages) {
+            for (const json& product : p["products"]) {
+                out.push_back(product["product_id"]);
+            }
+        }
+        return out;
+    }
+
+    asio::io_context io_;
+    cache::TieredCache cache_;
+    SearchShared shared_;
+    FakeProductSource source_;
+    std::unique_ptr<SearchService> service_;
+};
+
+TEST_F(SearchServiceTest, PagesAreFilledFromTheNextUpstreamPageUntilTheResultsRunOut) {
+    start();
+    const std::vector<json> pages = walk(50);
+    // 5 upstream pages x 49 valid products = 245 = 12 pages of 20 and one of 5.
+    ASSERT_EQ(pages.size(), 13U);
+    for (std::size_t i = 0; i + 1 < pages.size(); ++i) {
+        EXPECT_EQ(pages[i]["products"].size(), 20U) << "page " << i;
+        EXPECT_TRUE(pages[i]["meta"]["short_page_reason"].is_null()) << "page " << i;
+    }
+    EXPECT_EQ(pages.back()["products"].size(), 5U);
+    EXPECT_EQ(pages.back()["meta"]["short_page_reason"], "exhausted");
+    EXPECT_TRUE(pages.back()["page"]["next_cursor"].is_null());
+    // Every valid product exactly once, in upstream order: no gap, no repeat.
+    std::vector<std::string> expected;
+    for (int upstream_page = 1; upstream_page <= 5; ++upstream_page) {
+        for (int i = 0; i < kUpstreamPageSize; ++i) {
+            if (i != 7) {
+                expected.push_back(std::to_string(upstream_page * 1000 + i));
+            }
+        }
+    }
+    EXPECT_EQ(ids(pages), expected);
+    // Page 3 (products 41-60) starts on upstream page 1 and is filled from page 2.
+    EXPECT_EQ(pages[2]["meta"]["dropped"]["invalid"], 2);
+}
+
+// The upstream's total may promise more than it has: the empty page after the last one ends
+// the walk on the short page, not on an extra empty one.
+TEST_F(SearchServiceTest, EmptyUpstreamPageAfterTheLastEndsTheWalk) {
+    source_.pages = 2;
+    source_.promised = 300;
+    start();
+    const std::vector<json> pages = walk(50);
+    ASSERT_EQ(pages.size(), 5U);  // 98 products: 4 pages of 20, one of 18
+    EXPECT_EQ(pages.back()["products"].size(), 18U);
+    EXPECT_EQ(pages.back()["meta"]["short_page_reason"], "exhausted");
+    EXPECT_TRUE(pages.back()["page"]["next_cursor"].is_null());
+    EXPECT_EQ(ids(pages).size(), 98U);
+}
+
+TEST_F(SearchServiceTest, ShortPageAtTheUpstreamPageLimitSaysSo) {
+    start(2);
+    const std::vector<json> pages = walk(50);
+    ASSERT_EQ(pages.size(), 5U);  // 98 products: 4 pages of 20, one of 18
+    EXPECT_EQ(pages.back()["products"].size(), 18U);
+    EXPECT_EQ(pages.back()["meta"]["short_page_reason"], "upstream_page_limit");
+    EXPECT_TRUE(pages.back()["page"]["next_cursor"].is_null());
+    for (const int asked : source_.asked) {
+        EXPECT_LE(asked, 2);
+    }
+}
+
+TEST_F(SearchServiceTest, FailingFillServesTheShortPageAndItsCursorResumesWithoutGaps) {
+    start();
+    const std::vector<json> first_two = walk(2);
+    ASSERT_EQ(first_two.size(), 2U);
+    source_.failures[2] = upstream_errc::kDeadlineExceeded;
+    const json third = page(first_two.back()["page"]["next_cursor"]);
+    EXPECT_EQ(third["products"].size(), 9U);  // the rest of upstream page 1
+    EXPECT_EQ(third["meta"]["short_page_reason"], "deadline");
+    ASSERT_TRUE(third["page"]["next_cursor"].is_string());
+
+    source_.failures.clear();
+    const json fourth = page(third["page"]["next_cursor"]);
+    ASSERT_EQ(fourth["products"].size(), 20U);
+    EXPECT_EQ(fourth["products"][0]["product_id"], "2000") << "continues at upstream page 2";
+    EXPECT_TRUE(fourth["meta"]["short_page_reason"].is_null());
+
+    const json fifth = page(fourth["page"]["next_cursor"]);
+    ASSERT_EQ(fifth["products"].size(), 20U);
+    source_.failures[3] = upstream_errc::kGatewayError;
+    const json sixth = page(fifth["page"]["next_cursor"]);
+    EXPECT_EQ(sixth["products"].size(), 9U);  // the rest of upstream page 2
+    EXPECT_EQ(sixth["meta"]["short_page_reason"], "upstream_error");
+}
+
+TEST_F(SearchServiceTest, FailingFillWithNothingToShowIsAnUpstreamError) {
+    start();
+    source_.failures[2] = upstream_errc::kGatewayError;
+    SearchRequest second = request();
+    second.page_size = 49;
+    second.page_no = 2;  // starts after the 49 valid products of upstream page 1
+    const SearchResult result = search(second);
+    EXPECT_FALSE(result.response);
+    ASSERT_TRUE(result.upstream);
+    EXPECT_EQ(result.upstream->code, upstream::make_error_code(upstream_errc::kGatewayError));
+}
+
+}  // namespace
+}  // namespace scout::search
