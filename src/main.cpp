@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -13,8 +14,7 @@
 
 namespace {
 
-constexpr int kExitUsage = 64;   // EX_USAGE
-constexpr int kExitConfig = 78;  // EX_CONFIG
+constexpr int kExitUsage = 64;  // EX_USAGE
 constexpr int kExitSoftware = 70;
 
 constexpr std::string_view kUsage =
@@ -33,6 +33,9 @@ constexpr std::string_view kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A log reader that went away (closed stdout pipe) or a peer that reset a socket must
+    // give EPIPE to the writer, never kill the process, in every mode (memory-only too).
+    std::signal(SIGPIPE, SIG_IGN);
     scout::config::LoadOptions options;
     options.environment = scout::config::process_environment();
     if (const auto it = options.environment.find("SCOUT_CONFIG_DIR");
@@ -79,22 +82,23 @@ int main(int argc, char** argv) {
         }
     }
 
-    scout::config::LoadResult loaded = scout::config::load(options);
-    if (!loaded.config) {
-        std::cerr << scout::config::format_errors(loaded.errors);
-        std::cerr << "scout: " << loaded.errors.size() << " configuration error(s); not starting\n";
-        return kExitConfig;
-    }
-    if (print_config) {
-        std::cout << scout::config::to_json(*loaded.config, true).dump(2) << '\n';
-        return 0;
-    }
-    if (check_config) {
-        std::cout << "configuration OK (env " << loaded.config->env << ")\n";
-        return 0;
-    }
-
     try {
+        scout::config::LoadResult loaded = scout::config::load(options);
+        if (!loaded.config) {
+            std::cerr << scout::config::format_errors(loaded.errors);
+            std::cerr << "scout: " << loaded.errors.size()
+                      << " configuration error(s); not starting\n";
+            return scout::config::kExitInvalidConfig;
+        }
+        std::cerr << scout::config::format_errors(loaded.warnings, "config warning");
+        if (print_config) {
+            std::cout << scout::config::to_json(*loaded.config, true).dump(2) << '\n';
+            return 0;
+        }
+        if (check_config) {
+            std::cout << "configuration OK (env " << loaded.config->env << ")\n";
+            return 0;
+        }
         scout::app::App app(std::move(options), std::move(*loaded.config));
         return app.run();
     } catch (const std::exception& e) {

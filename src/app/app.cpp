@@ -3,7 +3,6 @@
 #include <scout/cache/tiered_cache.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/version.hpp>
-#include <scout/http/request_id.hpp>
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
@@ -40,13 +39,13 @@ struct WorkerState {
     WorkerState(
         asio::io_context& io,
         upstream::BreakerSet& breakers,
-        upstream::ClientStats& stats,
+        const upstream::UpstreamMetrics& upstream_metrics,
         ConfigSource config,
         search::SearchShared& shared,
         search::SearchOptions options
     )
         : curl(io),
-          client(curl, breakers, stats, std::move(config)),
+          client(curl, breakers, upstream_metrics, std::move(config)),
           search(client, shared, std::move(options)) {}
     upstream::CurlMulti curl;
     upstream::AliExpressClient client;
@@ -107,15 +106,23 @@ search::SearchOptions make_search_options(const config::Config& cfg) {
     options.max_response_bytes = cfg.search.max_response_bytes;
     options.tracking_id = cfg.upstream.tracking_id;
     options.affiliate_link_ttl = std::chrono::seconds(cfg.cache.ttl.affiliate_link_s);
-    options.cursor_secret = cfg.search.cursor_secret;
-    if (options.cursor_secret.empty()) {
-        options.cursor_secret = http::mint_request_id() + http::mint_request_id();
+    options.affiliate_timeout = std::chrono::milliseconds(config::kAffiliateLinkBudgetMs);
+    options.cursor_keys.secrets = cfg.search.cursor_secret;
+    options.cursor_keys.max_age = std::chrono::seconds(cfg.search.cursor_max_age_s);
+    if (options.cursor_keys.secrets.empty()) {  // not in production: validation requires one
+        options.cursor_keys.secrets.push_back(search::random_cursor_secret());
         logger().warn(
             "search.cursor_secret is empty: using a random one; cursors will not survive a restart "
             "or work across instances"
         );
     }
     return options;
+}
+
+void log_reload_failure(std::string_view errors) {
+    logger().error(
+        "configuration reload failed; keeping the current configuration", {{"errors", errors}}
+    );
 }
 
 log::Options log_options(const config::LogConfig& cfg) {
@@ -251,14 +258,22 @@ int App::run() {
     }
 
     // Shared by all workers: one breaker per upstream method (live settings), one set of
-    // counters.
-    upstream::ClientStats upstream_stats;
+    // metrics.
+    const upstream::UpstreamMetrics upstream_metrics(metrics);
+    auto& transitions = metrics.counter(
+        "scout_circuit_breaker_transitions_total",
+        "Circuit breaker state changes per upstream method",
+        {"method", "to"}
+    );
     upstream::BreakerSet breakers(
         [this] { return config()->upstream.breaker; },
         SteadyClock::instance(),
-        [](std::string_view method,
-           upstream::CircuitBreaker::State from,
-           upstream::CircuitBreaker::State to) {
+        [&transitions](
+            std::string_view method,
+            upstream::CircuitBreaker::State from,
+            upstream::CircuitBreaker::State to
+        ) {
+            transitions.with({std::string(method), std::string(upstream::to_string(to))}).inc();
             logger().warn(
                 "upstream circuit breaker changed state",
                 {{"method", method},
@@ -267,6 +282,7 @@ int App::run() {
             );
         }
     );
+    breakers.add_state_collector(metrics);
 
     // Shared by all workers, created once the workers' io_contexts exist (below) and destroyed
     // after the server, whose pipelines refer to them.
@@ -290,7 +306,7 @@ int App::run() {
             // Per worker: its own curl multi handle, client and search service, used only on
             // its thread.
             auto state = std::make_shared<WorkerState>(
-                io, breakers, upstream_stats, config_source, *search_shared, search_options
+                io, breakers, upstream_metrics, config_source, *search_shared, search_options
             );
             const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;
@@ -448,21 +464,41 @@ int App::run() {
     return 0;
 }
 
-void App::reload() {
+void App::reload() noexcept {
+    // Runs in the SIGHUP handler: nothing may escape, whatever the new files contain.
+    try {
+        apply_reload();
+    } catch (const std::exception& e) {
+        log_reload_failure(e.what());
+    } catch (...) {
+        log_reload_failure("unknown exception");
+    }
+}
+
+void App::apply_reload() {
     logger().info("SIGHUP: reloading configuration");
     config::LoadResult result = config::load(load_options_);
     if (!result.config) {
-        logger().error(
-            "configuration reload failed; keeping the current configuration",
-            {{"errors", config::format_errors(result.errors)}}
-        );
+        log_reload_failure(config::format_errors(result.errors));
         return;
     }
     std::vector<std::string> ignored;
     const auto current = config();
-    auto next = std::make_shared<const config::Config>(
-        config::apply_reloadable(*current, *result.config, ignored)
-    );
+    // The running non-reloadable values with the new reloadable ones: a mix the loader never
+    // saw (e.g. a longer request timeout against the old grace period), so validate it too.
+    config::LoadResult combined =
+        config::validate(config::apply_reloadable(*current, *result.config, ignored));
+    if (!combined.config) {
+        log_reload_failure(config::format_errors(combined.errors));
+        return;
+    }
+    if (!combined.warnings.empty()) {
+        logger().warn(
+            "configuration warning",
+            {{"warnings", config::format_errors(combined.warnings, "config warning")}}
+        );
+    }
+    auto next = std::make_shared<const config::Config>(std::move(*combined.config));
     for (const std::string& path : ignored) {
         logger().warn("setting changed on disk but needs a restart", {{"setting", path}});
     }

@@ -36,6 +36,7 @@ struct State {
     std::vector<std::string> sources;             // per field: the layer that set it; "" = built-in
     std::vector<std::optional<std::string>> raw;  // per field: the value as that layer wrote it
     std::vector<ConfigError> errors;
+    std::vector<ConfigError> warnings;
 };
 
 std::string with_source(std::string message, std::string_view source) {
@@ -114,6 +115,38 @@ std::string raw_text(const json& value) {
 template <typename P>
 using Pointee = std::remove_const_t<std::remove_pointer_t<P>>;
 
+// A list setting is a JSON array of strings; one string is the one-element list (the older
+// single-value form), "" the empty list.
+std::optional<detail::Strings> strings_from_json(const json& value) {
+    if (value.is_string()) {
+        const auto& text = value.get_ref<const std::string&>();
+        return text.empty() ? detail::Strings{} : detail::Strings{text};
+    }
+    if (!value.is_array()) {
+        return std::nullopt;
+    }
+    detail::Strings out;
+    for (const auto& item : value) {
+        if (!item.is_string()) {
+            return std::nullopt;
+        }
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+// From a variable or --set: a JSON array when the text starts with '[', else one string.
+std::optional<detail::Strings> strings_from_text(std::string_view text) {
+    if (!text.starts_with('[')) {
+        return strings_from_json(json(std::string(text)));
+    }
+    const json parsed = json::parse(text, nullptr, false);
+    if (parsed.is_discarded()) {
+        return std::nullopt;
+    }
+    return strings_from_json(parsed);
+}
+
 // Stores a JSON value into the field; the error message on a type or range mismatch.
 std::optional<std::string> assign_json(const Field& field, Config& config, const json& value) {
     const std::string must = "must be " + field.rule.allowed;
@@ -126,6 +159,12 @@ std::optional<std::string> assign_json(const Field& field, Config& config, const
                     return mismatch;
                 }
                 *p = value.get<std::string>();
+            } else if constexpr (std::is_same_v<T, detail::Strings>) {
+                auto list = strings_from_json(value);
+                if (!list) {
+                    return mismatch;
+                }
+                *p = std::move(*list);
             } else if constexpr (std::is_same_v<T, bool>) {
                 if (!value.is_boolean()) {
                     return mismatch;
@@ -179,6 +218,12 @@ std::optional<std::string> assign_text(const Field& field, Config& config, std::
             using T = Pointee<decltype(p)>;
             if constexpr (std::is_same_v<T, std::string>) {
                 *p = std::string(text);
+            } else if constexpr (std::is_same_v<T, detail::Strings>) {
+                auto list = strings_from_text(text);
+                if (!list) {
+                    return must + " (a JSON array of strings, or one string)";
+                }
+                *p = std::move(*list);
             } else if constexpr (std::is_same_v<T, bool>) {
                 const auto b = detail::parse_bool(text);
                 if (!b) {
@@ -291,7 +336,9 @@ std::optional<json> read_json_file(const std::filesystem::path& file, State& st)
     json document;
     try {
         document = json::parse(text.str(), on_event);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // Not only parse_error: a number beyond a double (1e400) is out_of_range, and no
+        // exception of the parser may escape load() (it runs inside the SIGHUP handler).
         std::string what = e.what();
         if (const auto bracket = what.find("] ");
             what.starts_with("[json.exception") && bracket != std::string::npos) {
@@ -446,6 +493,12 @@ json field_json(const Field& field, const Config& config, bool redact) {
             using T = Pointee<decltype(p)>;
             if constexpr (std::is_same_v<T, std::string>) {
                 return redact ? detail::display_raw(field, *p) : *p;
+            } else if constexpr (std::is_same_v<T, detail::Strings>) {
+                json list = json::array();
+                for (const auto& item : *p) {
+                    list.push_back(redact ? detail::display_raw(field, item) : item);
+                }
+                return list;
             } else if constexpr (std::is_same_v<T, std::size_t>) {
                 return static_cast<std::uint64_t>(*p);
             } else {
@@ -482,6 +535,56 @@ void copy_value(const Field& field, Config& to, const Config& from) {
     );
 }
 
+// Credentials are trimmed of surrounding whitespace (values read from files end in '\n'); in
+// a list, entries that are only whitespace count as unset and are dropped.
+void trim_credentials(Config& config) {
+    for (const auto& field : fields()) {
+        if (!field.has(detail::kTrim)) {
+            continue;
+        }
+        auto ref = field.ref(config);
+        if (auto** s = std::get_if<std::string*>(&ref)) {
+            **s = detail::trim(**s);
+        } else if (auto** list = std::get_if<detail::Strings*>(&ref)) {
+            for (auto& item : **list) {
+                item = detail::trim(item);
+            }
+            std::erase(**list, std::string());
+        }
+    }
+}
+
+// Runs the field's rule: an error, else possibly a warning.
+void check_field(
+    const Field& field,
+    const Config& config,
+    std::string shown_value,
+    std::string_view source,
+    std::vector<ConfigError>& errors,
+    std::vector<ConfigError>& warnings
+) {
+    if (auto error = field.rule.check(field, config)) {
+        errors.push_back(
+            {std::string(field.path), std::move(shown_value), with_source(*error, source)}
+        );
+    } else if (auto warning = field.rule.warn ? field.rule.warn(field, config) : std::nullopt) {
+        warnings.push_back(
+            {std::string(field.path), std::move(shown_value), with_source(*warning, source)}
+        );
+    }
+}
+
+// Path order: errors not about one setting first (as found), then table order.
+void sort_by_path(std::vector<ConfigError>& errors) {
+    std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
+        const auto rank = [](const ConfigError& e) {
+            const auto i = detail::field_index(e.path);
+            return i < fields().size() ? i + 1 : 0;
+        };
+        return rank(a) < rank(b);
+    });
+}
+
 }  // namespace
 
 LoadResult load(const LoadOptions& options) {
@@ -501,45 +604,43 @@ LoadResult load(const LoadOptions& options) {
     apply_environment(options.environment, st);
     apply_overrides(options.overrides, st);
 
-    for (const auto& field : fields()) {
-        auto ref = field.ref(st.merged);
-        if (auto** s = std::get_if<std::string*>(&ref); s != nullptr && field.has(detail::kTrim)) {
-            **s = detail::trim(**s);
-        }
-    }
+    trim_credentials(st.merged);
 
     // Validation sees the merged result, so a bad low layer fixed by a higher one is fine.
     for (std::size_t i = 0; i < fields().size(); ++i) {
+        // Show the value as written ("0", not "0.0"); credentials as trimmed.
         const auto& field = fields()[i];
-        if (auto error = field.rule.check(field, st.merged)) {
-            // Show the value as written ("0", not "0.0"); credentials as trimmed.
-            const bool as_written = st.raw[i] && !field.has(detail::kTrim);
-            st.errors.push_back(
-                {std::string(field.path),
-                 as_written ? detail::display_raw(field, *st.raw[i])
-                            : detail::display_text(field, st.merged),
-                 with_source(*error, st.sources[i])}
-            );
-        }
+        const bool as_written = st.raw[i] && !field.has(detail::kTrim);
+        check_field(
+            field,
+            st.merged,
+            as_written ? detail::display_raw(field, *st.raw[i])
+                       : detail::display_text(field, st.merged),
+            st.sources[i],
+            st.errors,
+            st.warnings
+        );
     }
 
-    // Path order: errors not about one setting first (as found), then table order.
-    std::stable_sort(
-        st.errors.begin(),
-        st.errors.end(),
-        [](const ConfigError& a, const ConfigError& b) {
-            const auto rank = [](const ConfigError& e) {
-                const auto i = detail::field_index(e.path);
-                return i < fields().size() ? i + 1 : 0;
-            };
-            return rank(a) < rank(b);
-        }
-    );
-
+    sort_by_path(st.errors);
     LoadResult result;
     result.errors = std::move(st.errors);
+    result.warnings = std::move(st.warnings);
     if (result.errors.empty()) {
         result.config = std::move(st.merged);
+    }
+    return result;
+}
+
+LoadResult validate(Config config) {
+    LoadResult result;
+    for (const auto& field : fields()) {
+        check_field(
+            field, config, detail::display_text(field, config), "", result.errors, result.warnings
+        );
+    }
+    if (result.errors.empty()) {
+        result.config = std::move(config);
     }
     return result;
 }
@@ -557,10 +658,11 @@ std::map<std::string, std::string> process_environment() {
     return out;
 }
 
-std::string format_errors(const std::vector<ConfigError>& errors) {
+std::string format_errors(const std::vector<ConfigError>& errors, std::string_view kind) {
     std::string out;
     for (const auto& e : errors) {
-        out += "config error: ";
+        out += kind;
+        out += ": ";
         out += e.path;
         if (find_field(e.path) != nullptr || e.path == "env") {
             out += " = ";

@@ -141,9 +141,9 @@ bool redis_configured(const Config& c) {
     return !c.redis.url.empty();
 }
 
-// `first`, then (when it passes) the cross-field `second`.
+// `first`, then (when it passes) the cross-field `second`; the warning is `second`'s.
 Rule both(Rule first, Rule second) {
-    Rule rule{first.allowed + ", " + second.allowed, {}};
+    Rule rule{first.allowed + ", " + second.allowed, {}, std::move(second.warn)};
     rule.check = [a = std::move(first.check), b = std::move(second.check), allowed = rule.allowed](
                      const Field& f, const Config& c
                  ) -> std::optional<std::string> {
@@ -171,6 +171,72 @@ Rule compared_to(std::string_view other, bool at_least) {
             return std::nullopt;
         }
         return "must be " + op + std::string(other) + " (" + std::to_string(*theirs) + ")";
+    };
+    return rule;
+}
+
+// A list of secrets that must hold at least one when env is production (like
+// required_in_production for one secret). Entries are trimmed; blank ones are dropped.
+Rule secrets_required_in_production() {
+    return Rule{
+        "a list of strings (or one string); at least one non-empty when env is production",
+        [](const Field& f, const Config& c) -> std::optional<std::string> {
+            const auto value = f.cref(c);
+            const auto* const* list = std::get_if<const Strings*>(&value);
+            if (c.env == "production" && list != nullptr && (*list)->empty()) {
+                return "must hold at least one secret when env is production (e.g. with " +
+                       env_var_name(f.path) + ")";
+            }
+            return std::nullopt;
+        }};
+}
+
+// Plain http only in development/staging, or to a loopback host (a local TLS-originating
+// sidecar): in production the app secret signs every request and must not cross a network
+// in clear.
+Rule https_in_production() {
+    return Rule{
+        "https when env is production (http only to a loopback host)",
+        [](const Field& f, const Config& c) -> std::optional<std::string> {
+            const auto* v = string_value(f, c);
+            if (c.env == "production" && v != nullptr && v->starts_with("http://") &&
+                !is_loopback_url(*v)) {
+                return "must use https when env is production (plain http only to a loopback "
+                       "host)";
+            }
+            return std::nullopt;
+        }};
+}
+
+// The longest request a drain must wait for: the upstream deadline, then link generation.
+std::int64_t longest_request_ms(const Config& c) {
+    return std::int64_t{c.upstream.request_timeout_ms} + kAffiliateLinkBudgetMs;
+}
+
+// The grace period must let the longest request finish: an error in production, a warning
+// elsewhere (tests and development shut down fast on purpose).
+Rule covers_longest_request() {
+    const auto shortfall = [](const Config& c) -> std::optional<std::string> {
+        const auto longest = longest_request_ms(c);
+        if (c.server.shutdown_grace_ms >= longest) {
+            return std::nullopt;
+        }
+        return "shorter than the longest request: upstream.request_timeout_ms (" +
+               std::to_string(c.upstream.request_timeout_ms) + ") + the affiliate link budget (" +
+               std::to_string(kAffiliateLinkBudgetMs) + ") = " + std::to_string(longest) +
+               " ms; a drain would cut such requests off";
+    };
+    Rule rule{
+        "at least upstream.request_timeout_ms + " + std::to_string(kAffiliateLinkBudgetMs) +
+            " when env is production",
+        {},
+        {}};
+    rule.check = [shortfall](const Field&, const Config& c) -> std::optional<std::string> {
+        const auto why = c.env == "production" ? shortfall(c) : std::nullopt;
+        return why ? std::optional<std::string>("must not be " + *why) : std::nullopt;
+    };
+    rule.warn = [shortfall](const Field&, const Config& c) -> std::optional<std::string> {
+        return c.env == "production" ? std::nullopt : shortfall(c);
     };
     return rule;
 }
@@ -215,9 +281,9 @@ std::vector<Field> build_table() {
         setting<&C::server, &Srv::max_header_bytes>("server.max_header_bytes", int_between(kKiB, kMiB), kPlain, "Largest request header accepted; larger gets 431"),
         setting<&C::server, &Srv::header_timeout_ms>("server.header_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to receive a request header"),
         setting<&C::server, &Srv::body_timeout_ms>("server.body_timeout_ms", int_between(1, kHourMs), kPlain, "Time allowed to receive a request body"),
-        setting<&C::server, &Srv::shutdown_grace_ms>("server.shutdown_grace_ms", int_between(0, 600'000), kPlain, "How long in-flight requests may finish after SIGTERM"),
+        setting<&C::server, &Srv::shutdown_grace_ms>("server.shutdown_grace_ms", both(int_between(0, 600'000), covers_longest_request()), kPlain, "How long in-flight requests may finish after SIGTERM"),
 
-        setting<&C::upstream, &Up::gateway_url>("upstream.gateway_url", matching(is_http_url, "an http(s)://host[:port]/path URL"), kPlain, "AliExpress Affiliate API gateway"),
+        setting<&C::upstream, &Up::gateway_url>("upstream.gateway_url", both(matching(is_http_url, "an http(s)://host[:port]/path URL"), https_in_production()), kPlain, "AliExpress Affiliate API gateway"),
         setting<&C::upstream, &Up::app_key>("upstream.app_key", required_in_production(), kTrim, "AliExpress app key"),
         setting<&C::upstream, &Up::app_secret>("upstream.app_secret", required_in_production(), kSecret | kTrim, "AliExpress app secret used to sign requests"),
         setting<&C::upstream, &Up::tracking_id>("upstream.tracking_id", any_string(), kTrim, "Affiliate tracking id put into generated links"),
@@ -264,7 +330,8 @@ std::vector<Field> build_table() {
         setting<&C::cache, &CacheConfig::l2_secret>("cache.l2_secret", required_in_production(redis_configured, " and redis.url is set"), kSecret | kTrim, "HMAC key authenticating values in Redis; the same on every instance sharing it; empty = random per process"),
         setting<&C::cache, &CacheConfig::serve_stale_s>("cache.serve_stale_s", int_between(0, 7 * 86'400), kPlain, "Seconds past expiry an entry may be served (stale) when the upstream fails"),
 
-        setting<&C::search, &SearchConfig::cursor_secret>("search.cursor_secret", any_string(), kSecret | kTrim, "HMAC key of pagination cursors; empty = random per process (cursors die with it)"),
+        setting<&C::search, &SearchConfig::cursor_secret>("search.cursor_secret", secrets_required_in_production(), kSecret | kTrim, "HMAC keys of pagination cursors: the first signs, every one verifies (rotation); empty = random per process, development and staging only"),
+        setting<&C::search, &SearchConfig::cursor_max_age_s>("search.cursor_max_age_s", int_between(1, 30 * 86'400), kPlain, "Seconds a cursor stays valid after it was issued; older ones get 400"),
         setting<&C::search, &SearchConfig::max_response_bytes>("search.max_response_bytes", int_between(4 * kKiB, 64 * kMiB), kPlain, "Largest /search body; bigger pages are cut and continue by cursor"),
         setting<&C::search, &SearchConfig::max_price>("search.max_price", int_between(1, 1'000'000'000), kPlain, "Prices above this (major units) make a product invalid"),
         setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::weights, &SearchConfig::Quality::Weights::rating>("search.quality.weights.rating", real_between(0.0, 100.0, false), kPlain, "Weight of the rating in the quality score"),
@@ -304,6 +371,8 @@ std::string_view type_name(const Field& field) {
             using T = std::remove_const_t<std::remove_pointer_t<decltype(p)>>;
             if constexpr (std::is_same_v<T, std::string>) {
                 return "string";
+            } else if constexpr (std::is_same_v<T, Strings>) {
+                return "list of strings";
             } else if constexpr (std::is_same_v<T, bool>) {
                 return "boolean";
             } else if constexpr (std::is_same_v<T, double>) {
@@ -322,6 +391,10 @@ std::string value_text(const Field& field, const Config& config) {
             using T = std::remove_const_t<std::remove_pointer_t<decltype(p)>>;
             if constexpr (std::is_same_v<T, std::string>) {
                 return *p;
+            } else if constexpr (std::is_same_v<T, Strings>) {
+                return nlohmann::json(*p).dump(
+                    -1, ' ', false, nlohmann::json::error_handler_t::replace
+                );
             } else if constexpr (std::is_same_v<T, bool>) {
                 return *p ? "true" : "false";
             } else if constexpr (std::is_same_v<T, double>) {
@@ -342,7 +415,8 @@ std::string value_text(const Field& field, const Config& config) {
 
 std::string display_raw(const Field& field, std::string_view raw) {
     if (field.has(kSecret)) {
-        return raw.empty() ? std::string() : std::string("<redacted>");
+        // Unset stays visible as unset: "" or, for a list, [].
+        return raw.empty() || raw == "[]" ? std::string(raw) : std::string("<redacted>");
     }
     if (field.has(kUrlPassword)) {
         return redact_url_password(raw);

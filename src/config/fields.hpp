@@ -18,9 +18,15 @@ namespace scout::config::detail {
 
 // Where a setting lives in Config, mutable and read-only. The alternatives are the field
 // types a setting may have.
-using Ref = std::variant<std::string*, int*, std::size_t*, double*, bool*>;
-using ConstRef =
-    std::variant<const std::string*, const int*, const std::size_t*, const double*, const bool*>;
+using Strings = std::vector<std::string>;
+using Ref = std::variant<std::string*, int*, std::size_t*, double*, bool*, Strings*>;
+using ConstRef = std::variant<
+    const std::string*,
+    const int*,
+    const std::size_t*,
+    const double*,
+    const bool*,
+    const Strings*>;
 
 // Field flags (bit set).
 inline constexpr unsigned kPlain = 0U;
@@ -38,6 +44,7 @@ using Check = std::function<std::optional<std::string>(const Field&, const Confi
 struct Rule {
     std::string allowed;  // follows "must be " in messages; the docs' "allowed" column
     Check check;
+    Check warn;  // optional: a valid but risky value, reported as a warning
 };
 
 struct Field {
@@ -58,7 +65,7 @@ const Field* find_field(std::string_view path);
 // Position in fields(); fields().size() when `path` is not a setting.
 std::size_t field_index(std::string_view path);
 
-// "string" | "integer" | "number" | "boolean".
+// "string" | "integer" | "number" | "boolean" | "list of strings".
 std::string_view type_name(const Field& field);
 // The field's value as JSON text/number, without redaction.
 std::string value_text(const Field& field, const Config& config);

@@ -216,6 +216,21 @@ bool is_http_url(std::string_view text) {
     return path_ok && is_url_authority(rest.substr(0, slash), false);
 }
 
+bool is_loopback_url(std::string_view text) {
+    if (!is_http_url(text)) {
+        return false;
+    }
+    const auto rest = text.substr(text.find("://") + 3);
+    const auto hp = split_host_port(rest.substr(0, rest.find('/')));
+    if (!hp) {
+        return false;
+    }
+    if (hp->bracketed) {
+        return hp->host == "::1";
+    }
+    return hp->host == "localhost" || (is_ipv4(hp->host) && hp->host.starts_with("127."));
+}
+
 bool is_redis_url(std::string_view text) {
     if (!text.starts_with("redis://")) {
         return false;
@@ -254,20 +269,21 @@ std::string redact_url_password(std::string_view url) {
     if (scheme_end == std::string_view::npos) {
         return std::string(url);
     }
-    const auto authority_begin = scheme_end + 3;
-    const auto authority_end = url.find('/', authority_begin);
-    const auto authority = url.substr(authority_begin, authority_end - authority_begin);
-    const auto at = authority.rfind('@');
-    if (at == std::string_view::npos) {
+    const auto userinfo_begin = scheme_end + 3;
+    // The last '@' anywhere, not the last one before the first '/': a password may hold '/',
+    // '?' or '#' (as generated base64 does), and a URL that fails validation is still shown
+    // in the error. An '@' later in the URL only hides more than needed.
+    const auto at = url.rfind('@');
+    if (at == std::string_view::npos || at < userinfo_begin) {
         return std::string(url);
     }
     // "user:password@": hide the password. A lone "secret@" is read as a password by some
     // clients, so it is hidden whole.
-    const auto colon = authority.substr(0, at).find(':');
+    const auto colon = url.substr(userinfo_begin, at - userinfo_begin).find(':');
     const auto keep = colon == std::string_view::npos ? 0 : colon + 1;
-    std::string out(url.substr(0, authority_begin + keep));
+    std::string out(url.substr(0, userinfo_begin + keep));
     out += "<redacted>";
-    out += url.substr(authority_begin + at);
+    out += url.substr(at);
     return out;
 }
 

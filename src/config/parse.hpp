@@ -33,6 +33,8 @@ std::optional<int> parse_port(std::string_view text);
 bool is_listen_address(std::string_view text);
 // http(s)://host[:port]/path; host is a name, IPv4 or [IPv6]; no query or fragment.
 bool is_http_url(std::string_view text);
+// An http(s) URL (as is_http_url) whose host is loopback: localhost, 127.x.y.z or [::1].
+bool is_loopback_url(std::string_view text);
 // redis://[user[:password]@]host[:port][/db] with db 0-15.
 bool is_redis_url(std::string_view text);
 // `count` upper-case ASCII letters.

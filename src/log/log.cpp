@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -34,6 +35,8 @@ namespace {
 constexpr const char* kSpdlogName = "scout";
 // The logger name travels in source_loc::line; longer names are cut.
 constexpr std::size_t kMaxNameSize = 256;
+// How long a flush waits for its barrier before posting another (see flush_backend).
+constexpr std::chrono::milliseconds kBarrierRetry{1'000};
 
 spdlog::level::level_enum to_spdlog(Level level) {
     return static_cast<spdlog::level::level_enum>(static_cast<int>(level));
@@ -84,9 +87,18 @@ std::shared_ptr<Backend> make_async_backend(
     backend->pool = std::make_shared<spdlog::details::thread_pool>(
         std::max<std::size_t>(options.queue_size, 1), 1
     );
-    backend->fanout = std::make_shared<detail::FanoutSink>(std::move(children));
+    detail::DropReporting drops{
+        [pool = std::weak_ptr(backend->pool)]() -> std::uint64_t {
+            const auto alive = pool.lock();
+            return alive ? alive->overrun_counter() : 0;
+        },
+        options.json,
+        options.drop_report_interval};
+    backend->fanout = std::make_shared<detail::FanoutSink>(std::move(children), std::move(drops));
+    // Never `block`: a stalled stdout pipe or disk would stall every worker thread that logs
+    // (the access log writes a line per request). A full queue drops its oldest line instead.
     backend->logger = std::make_shared<spdlog::async_logger>(
-        kSpdlogName, backend->fanout, backend->pool, spdlog::async_overflow_policy::block
+        kSpdlogName, backend->fanout, backend->pool, spdlog::async_overflow_policy::overrun_oldest
     );
     backend->logger->set_level(spdlog::level::trace);
     // Warnings and errors reach the sinks at once; everything else within a second (below).
@@ -100,6 +112,7 @@ struct State {
     const std::shared_ptr<Backend> fallback = make_fallback();
     std::mutex control;  // serialises init and shutdown; never taken by events or flush
     std::once_flag atexit_registered;
+    std::atomic<std::uint64_t> retired_drops{0};  // dropped by backends no longer installed
 };
 
 State& state() {
@@ -113,11 +126,8 @@ std::shared_ptr<Backend> current_backend() {
     return backend ? backend : s.fallback;
 }
 
-void flush_backend(const Backend& backend) {
-    if (!backend.pool) {
-        backend.logger->flush();
-        return;
-    }
+// Queues a flush barrier; its ticket, or nothing when it could not be queued.
+std::optional<std::uint64_t> post_barrier(const Backend& backend) {
     const std::uint64_t ticket = backend.fanout->next_ticket();
     std::array<char, 24> digits{};
     const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), ticket).ptr;
@@ -128,9 +138,34 @@ void flush_backend(const Backend& backend) {
             spdlog::string_view_t(digits.data(), static_cast<std::size_t>(end - digits.data()))
         );
     } catch (...) {
-        return;  // not queued: nothing to wait for
+        return std::nullopt;
     }
-    backend.fanout->wait_for(ticket);
+    return ticket;
+}
+
+void flush_backend(const Backend& backend) {
+    if (!backend.pool) {
+        backend.logger->flush();
+        return;
+    }
+    // A full queue drops its oldest entry, which may be our barrier: then post a fresh one
+    // (reaching a later ticket completes the earlier ones too).
+    for (;;) {
+        const auto ticket = post_barrier(backend);
+        if (!ticket || backend.fanout->wait_for(*ticket, kBarrierRetry)) {
+            return;
+        }
+    }
+}
+
+std::uint64_t backend_drops(const Backend& backend) {
+    return backend.pool ? backend.pool->overrun_counter() : 0;
+}
+
+// Flushes a backend that was just uninstalled and keeps its drop count.
+void retire(State& s, const Backend& backend) {
+    flush_backend(backend);
+    s.retired_drops.fetch_add(backend_drops(backend), std::memory_order_relaxed);
 }
 
 void install(std::shared_ptr<Backend> backend, Level level) {
@@ -141,7 +176,7 @@ void install(std::shared_ptr<Backend> backend, Level level) {
     spdlog::set_default_logger(backend->logger);
     auto previous = s.current.exchange(std::move(backend), std::memory_order_acq_rel);
     if (previous) {
-        flush_backend(*previous);  // events already queued reach the old sinks
+        retire(s, *previous);  // events already queued reach the old sinks
     }
     std::call_once(s.atexit_registered, [] {
         // Without shutdown() at exit the async thread would die with a non-empty queue.
@@ -183,6 +218,11 @@ void flush() {
     flush_backend(*current_backend());
 }
 
+std::uint64_t dropped_events() {
+    return state().retired_drops.load(std::memory_order_relaxed) +
+           backend_drops(*current_backend());
+}
+
 void shutdown() {
     State& s = state();
     const std::lock_guard lock(s.control);
@@ -193,7 +233,7 @@ void shutdown() {
     if (spdlog::default_logger_raw() == previous->logger.get()) {
         spdlog::set_default_logger(s.fallback->logger);
     }
-    flush_backend(*previous);
+    retire(s, *previous);
     // Dropping the last reference drains the queue and joins the thread; an event racing
     // with shutdown may hold a reference for a moment and finish that itself.
     previous.reset();

@@ -70,8 +70,10 @@ std::unique_ptr<spdlog::formatter> ScoutFormatter::clone() const {
     return std::make_unique<ScoutFormatter>(json_);
 }
 
-FanoutSink::FanoutSink(std::vector<std::shared_ptr<spdlog::sinks::sink>> children)
-    : children_(std::move(children)) {}
+FanoutSink::FanoutSink(
+    std::vector<std::shared_ptr<spdlog::sinks::sink>> children, DropReporting drops
+)
+    : children_(std::move(children)), drops_(std::move(drops)) {}
 
 void FanoutSink::log(const spdlog::details::log_msg& msg) {
     if (msg.source.filename == kBarrierMarker) {
@@ -94,6 +96,43 @@ void FanoutSink::log(const spdlog::details::log_msg& msg) {
         from_spdlog(msg.level) < g_min_level.load(std::memory_order_relaxed)) {
         return;  // third-party message below the current level
     }
+    write_children(msg);
+    report_drops(msg.time);
+}
+
+void FanoutSink::report_drops(spdlog::log_clock::time_point now) {
+    if (!drops_.dropped_total || now - last_drop_check_ < drops_.interval) {
+        return;
+    }
+    last_drop_check_ = now;
+    const std::uint64_t total = drops_.dropped_total();
+    if (total == last_dropped_total_ ||
+        Level::kWarn < g_min_level.load(std::memory_order_relaxed)) {
+        return;
+    }
+    const std::uint64_t dropped = total - last_dropped_total_;
+    last_dropped_total_ = total;
+    constexpr std::string_view kName = "log";
+    Buffer payload;
+    put(payload, kName);
+    const Fields fields = {{"dropped", dropped}};  // since the last report
+    constexpr std::string_view kMessage = "log lines dropped: the log output could not keep up";
+    if (drops_.json) {
+        render_json_body(payload, kMessage, fields);
+    } else {
+        render_text_body(payload, kMessage, fields);
+    }
+    const spdlog::details::log_msg warning(
+        now,
+        spdlog::source_loc{kEventMarker, static_cast<int>(kName.size()), nullptr},
+        kName,
+        spdlog::level::warn,
+        spdlog::string_view_t(payload.data(), payload.size())
+    );
+    write_children(warning);
+}
+
+void FanoutSink::write_children(const spdlog::details::log_msg& msg) {
     // One failing child (disk full) must not starve the others; report the first failure
     // to spdlog's error handler after all children had their turn.
     std::exception_ptr error;
@@ -138,9 +177,9 @@ void FanoutSink::complete(std::uint64_t ticket) {
     done_.notify_all();
 }
 
-void FanoutSink::wait_for(std::uint64_t ticket) {
+bool FanoutSink::wait_for(std::uint64_t ticket, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return completed_ >= ticket; });
+    return done_.wait_for(lock, timeout, [&] { return completed_ >= ticket; });
 }
 
 }  // namespace scout::log::detail

@@ -9,8 +9,10 @@
 #include <spdlog/sinks/sink.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -38,9 +40,19 @@ private:
     bool json_;
 };
 
+// How FanoutSink reports lines the async queue dropped: a warning event written by the
+// logging thread once the sink takes lines again, at most once per `interval`.
+struct DropReporting {
+    std::function<std::uint64_t()> dropped_total;  // empty: no reports (synchronous sinks)
+    bool json = false;                             // the event's body format
+    std::chrono::milliseconds interval{10'000};
+};
+
 class FanoutSink final : public spdlog::sinks::sink {
 public:
-    explicit FanoutSink(std::vector<std::shared_ptr<spdlog::sinks::sink>> children);
+    explicit FanoutSink(
+        std::vector<std::shared_ptr<spdlog::sinks::sink>> children, DropReporting drops = {}
+    );
 
     void log(const spdlog::details::log_msg& msg) override;
     void flush() override;
@@ -50,18 +62,26 @@ public:
 
     // Flush barrier: take a ticket, log a kBarrierMarker message carrying it, then wait.
     // When the worker reaches the barrier every earlier message has been written and the
-    // children are flushed.
+    // children are flushed. False when `timeout` passed first (the barrier may have been
+    // dropped from a full queue: post another, a later ticket completes earlier ones).
     std::uint64_t next_ticket() { return issued_.fetch_add(1, std::memory_order_relaxed) + 1; }
-    void wait_for(std::uint64_t ticket);
+    bool wait_for(std::uint64_t ticket, std::chrono::milliseconds timeout);
 
 private:
     void complete(std::uint64_t ticket);
+    void write_children(const spdlog::details::log_msg& msg);
+    // Called by the logging thread after each line: the drop warning, when one is due.
+    void report_drops(spdlog::log_clock::time_point now);
 
     std::vector<std::shared_ptr<spdlog::sinks::sink>> children_;
     std::atomic<std::uint64_t> issued_{0};
     std::mutex mutex_;
     std::condition_variable done_;
     std::uint64_t completed_ = 0;  // guarded by mutex_
+    DropReporting drops_;
+    // Only the (single) logging thread touches these two.
+    spdlog::log_clock::time_point last_drop_check_{};
+    std::uint64_t last_dropped_total_ = 0;
 };
 
 }  // namespace scout::log::detail

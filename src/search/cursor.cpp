@@ -3,8 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <optional>
@@ -13,7 +15,8 @@
 namespace scout::search {
 namespace {
 
-constexpr std::uint8_t kVersion = 1;
+// 2: the issue time was added at the end; version-1 cursors (no expiry) are refused.
+constexpr std::uint8_t kVersion = 2;
 constexpr std::size_t kMacLength = 16;
 
 // boost::system::error_category has a protected non-virtual destructor (categories are never
@@ -37,6 +40,8 @@ public:
                 return "cursor belongs to a different query";
             case cursor_errc::kVersion:
                 return "unsupported cursor version";
+            case cursor_errc::kExpired:
+                return "cursor has expired";
         }
         return "unknown cursor error";
     }
@@ -195,10 +200,36 @@ std::array<std::uint8_t, EVP_MAX_MD_SIZE> hmac_sha256(
     return mac;
 }
 
-void require_secret(std::string_view secret) {
-    if (secret.empty()) {
-        throw std::invalid_argument("cursor secret must not be empty");
+void require_secrets(const CursorKeys& keys) {
+    if (keys.secrets.empty() ||
+        std::any_of(keys.secrets.begin(), keys.secrets.end(), [](const std::string& secret) {
+            return secret.empty();
+        })) {
+        throw std::invalid_argument("cursor keys: at least one secret, none empty");
     }
+}
+
+// Whether the MAC at `mac` signs `size` bytes at `data` under any of the secrets.
+bool signed_by_any(
+    const CursorKeys& keys, const std::uint8_t* data, std::size_t size, const std::uint8_t* mac
+) {
+    return std::any_of(keys.secrets.begin(), keys.secrets.end(), [&](const std::string& secret) {
+        const auto expected = hmac_sha256(secret, data, size);
+        return CRYPTO_memcmp(expected.data(), mac, kMacLength) == 0;
+    });
+}
+
+std::int64_t unix_seconds(CursorClock::time_point time) {
+    return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+bool expired(std::uint64_t issued_s, const CursorKeys& keys, CursorClock::time_point now) {
+    const std::int64_t now_s = unix_seconds(now);
+    if (issued_s > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        return true;
+    }
+    const auto age = now_s - static_cast<std::int64_t>(issued_s);
+    return age > keys.max_age.count() || age < -kMaxCursorClockSkew.count();
 }
 
 std::optional<int> to_int(std::uint64_t value) {
@@ -219,6 +250,20 @@ boost::system::error_code make_error_code(cursor_errc e) noexcept {
     return {static_cast<int>(e), cursor_category()};
 }
 
+std::string random_cursor_secret() {
+    std::array<unsigned char, 32> key{};
+    if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
+        throw std::runtime_error("RAND_bytes failed: no random cursor secret");
+    }
+    constexpr std::string_view kHex = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char b : key) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 0x0F]);
+    }
+    return out;
+}
+
 std::string query_fingerprint(std::string_view canonical_query) {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
     SHA256(
@@ -235,10 +280,12 @@ std::string query_fingerprint(std::string_view canonical_query) {
     return out;
 }
 
-std::string encode_cursor(const CursorState& state, std::string_view secret) {
-    require_secret(secret);
+std::string encode_cursor(
+    const CursorState& state, const CursorKeys& keys, CursorClock::time_point now
+) {
+    require_secrets(keys);
     if (state.upstream_page < 1 || state.offset < 0 ||
-        state.query_fingerprint.size() > kMaxFingerprintLength) {
+        state.query_fingerprint.size() > kMaxFingerprintLength || unix_seconds(now) < 0) {
         throw std::invalid_argument("encode_cursor: state out of range");
     }
     Bytes payload;
@@ -253,15 +300,19 @@ std::string encode_cursor(const CursorState& state, std::string_view secret) {
     for (std::size_t i = skip; i < state.seen_tail.size(); ++i) {
         put_varint(payload, static_cast<std::uint64_t>(state.seen_tail[i]));
     }
-    const auto mac = hmac_sha256(secret, payload.data(), payload.size());
+    put_varint(payload, static_cast<std::uint64_t>(unix_seconds(now)));
+    const auto mac = hmac_sha256(keys.secrets.front(), payload.data(), payload.size());
     payload.insert(payload.end(), mac.begin(), mac.begin() + kMacLength);
     return base64url_encode(payload);
 }
 
 boost::system::result<CursorState> decode_cursor(
-    std::string_view cursor, std::string_view secret, std::string_view expected_fingerprint
+    std::string_view cursor,
+    const CursorKeys& keys,
+    std::string_view expected_fingerprint,
+    CursorClock::time_point now
 ) {
-    require_secret(secret);
+    require_secrets(keys);
     if (cursor.empty() || cursor.size() > kMaxCursorLength) {
         return make_error_code(cursor_errc::kMalformed);
     }
@@ -270,8 +321,7 @@ boost::system::result<CursorState> decode_cursor(
         return make_error_code(cursor_errc::kMalformed);
     }
     const std::size_t payload_size = bytes->size() - kMacLength;
-    const auto mac = hmac_sha256(secret, bytes->data(), payload_size);
-    if (CRYPTO_memcmp(mac.data(), bytes->data() + payload_size, kMacLength) != 0) {
+    if (!signed_by_any(keys, bytes->data(), payload_size, bytes->data() + payload_size)) {
         return make_error_code(cursor_errc::kBadMac);
     }
     Reader reader(bytes->data(), payload_size);
@@ -304,8 +354,12 @@ boost::system::result<CursorState> decode_cursor(
         }
         state.seen_tail.push_back(static_cast<std::int64_t>(*id));
     }
-    if (!reader.at_end()) {
+    const auto issued = reader.varint();
+    if (!issued || !reader.at_end()) {
         return make_error_code(cursor_errc::kMalformed);
+    }
+    if (expired(*issued, keys, now)) {
+        return make_error_code(cursor_errc::kExpired);
     }
     if (state.query_fingerprint != expected_fingerprint) {
         return make_error_code(cursor_errc::kWrongQuery);

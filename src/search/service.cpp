@@ -52,6 +52,15 @@ std::string dump(const nlohmann::json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The 400 message for a cursor that is refused: an expired one is normal (a page left open
+// for a day), so it says what to do rather than hint at tampering.
+std::string cursor_error_message(boost::system::error_code error) {
+    if (error == cursor_errc::kExpired) {
+        return "cursor has expired; repeat the search without a cursor";
+    }
+    return "cursor is invalid or belongs to another query: " + error.message();
+}
+
 }  // namespace
 
 SearchService::SearchService(
@@ -93,11 +102,10 @@ awaitable<SearchResult> SearchService::search(
         // Only a request with a cursor pays for the fingerprint (not the cache-hit path).
         const std::string fingerprint =
             query_fingerprint(cache::canonical_params("search", identity));
-        auto decoded = decode_cursor(request.cursor, options_.cursor_secret, fingerprint);
+        auto decoded =
+            decode_cursor(request.cursor, options_.cursor_keys, fingerprint, CursorClock::now());
         if (!decoded) {
-            result.bad_request = ParamError{
-                "cursor",
-                "cursor is invalid or belongs to another query: " + decoded.error().message()};
+            result.bad_request = ParamError{"cursor", cursor_error_message(decoded.error())};
             co_return result;
         }
         position.upstream_page = decoded->upstream_page;
@@ -429,7 +437,7 @@ nlohmann::json SearchService::next_cursor(
     } else {
         return nullptr;
     }
-    return encode_cursor(state, options_.cursor_secret);
+    return encode_cursor(state, options_.cursor_keys, CursorClock::now());
 }
 
 awaitable<SearchService::Built> SearchService::fetch_and_store(

@@ -1,19 +1,11 @@
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/request.hpp>
 
-#include <array>
-
 namespace scout::upstream {
-namespace {
-
-constexpr std::array<std::string_view, 6> kMethods = {
-    kProductQuery, kHotProductQuery, kProductDetailGet, kLinkGenerate, kCategoryGet, "other"};
-
-}  // namespace
 
 BreakerSet::BreakerSet(CircuitBreaker::Settings settings, const Clock& clock, Listener listener) {
-    breakers_.reserve(kMethods.size());
-    for (const std::string_view method : kMethods) {
+    breakers_.reserve(kKnownMethods.size());
+    for (const std::string_view method : kKnownMethods) {
         CircuitBreaker::Listener notify;
         if (listener) {
             notify = [listener, method](CircuitBreaker::State from, CircuitBreaker::State to) {
@@ -25,11 +17,26 @@ BreakerSet::BreakerSet(CircuitBreaker::Settings settings, const Clock& clock, Li
 }
 
 CircuitBreaker& BreakerSet::for_method(std::string_view method) {
-    std::size_t i = 0;
-    while (i + 1 < kMethods.size() && kMethods[i] != method) {
-        ++i;
-    }
-    return *breakers_[i];
+    return *breakers_[method_index(method)];
+}
+
+void BreakerSet::add_state_collector(monitoring::Registry& registry) const {
+    registry.add_collector([this](std::vector<monitoring::FamilySnapshot>& out) {
+        monitoring::FamilySnapshot family{
+            "scout_circuit_breaker_state",
+            "Circuit breaker state per upstream method: 0 closed, 1 open, 2 half-open",
+            monitoring::MetricType::kGauge,
+            {"method"},
+            {}};
+        for (std::size_t i = 0; i < breakers_.size(); ++i) {
+            std::string_view method = kKnownMethods[i];
+            method.remove_prefix(method.starts_with("aliexpress.affiliate.") ? 21 : 0);
+            family.samples.push_back(
+                {{std::string(method)}, static_cast<double>(breakers_[i]->state()), {}}
+            );
+        }
+        out.push_back(std::move(family));
+    });
 }
 
 }  // namespace scout::upstream

@@ -14,8 +14,8 @@ const log::Logger& logger() {
     return instance;
 }
 
-std::size_t class_index(ErrorClass error_class) {
-    return static_cast<std::size_t>(error_class);
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double>(to - from).count();
 }
 
 // Maps one HTTP exchange onto the envelope result or a classified error.
@@ -124,11 +124,15 @@ void log_failure(
 AliExpressClient::AliExpressClient(
     CurlMulti& http,
     BreakerSet& breakers,
-    ClientStats& stats,
+    const UpstreamMetrics& metrics,
     ConfigSource config,
     const Clock& clock
 )
-    : http_(http), breakers_(breakers), stats_(stats), config_(std::move(config)), clock_(clock) {}
+    : http_(http),
+      breakers_(breakers),
+      metrics_(metrics),
+      config_(std::move(config)),
+      clock_(clock) {}
 
 std::optional<std::chrono::milliseconds> AliExpressClient::retry_wait(
     const config::UpstreamConfig& cfg,
@@ -150,7 +154,6 @@ std::optional<std::chrono::milliseconds> AliExpressClient::retry_wait(
         breaker.trip_for(wait);
         return std::nullopt;
     }
-    stats_.rate_limit_waits_total.fetch_add(1, std::memory_order_relaxed);
     return wait;
 }
 
@@ -160,12 +163,12 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
     const std::shared_ptr<const config::Config> snapshot = config_();
     const config::UpstreamConfig& cfg = snapshot->upstream;
     CircuitBreaker& breaker = breakers_.for_method(method);
+    const MethodMetrics& metrics = metrics_.for_method(method);
     const auto started = clock_.now();
     const auto deadline =
         options.deadline.value_or(started + std::chrono::milliseconds(cfg.request_timeout_ms));
     asio::steady_timer pause(co_await asio::this_coro::executor);
 
-    stats_.calls_total.fetch_add(1, std::memory_order_relaxed);
     UpstreamError last;
     int attempts = 0;
     for (;;) {
@@ -173,24 +176,25 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
             last = make_upstream_error(
                 upstream_errc::kDeadlineExceeded, "deadline passed before the next attempt"
             );
-            stats_.deadline_exceeded_total.fetch_add(1, std::memory_order_relaxed);
+            metrics.deadline->inc();
             break;
         }
         const auto permit = breaker.try_acquire();
         if (!permit) {
             last = make_upstream_error(upstream_errc::kCircuitOpen, "circuit breaker open");
             last.retry_after = breaker.retry_after();
-            stats_.breaker_rejections_total.fetch_add(1, std::memory_order_relaxed);
+            metrics.circuit_open->inc();
             break;
         }
         ++attempts;
-        stats_.attempts_total.fetch_add(1, std::memory_order_relaxed);
         HttpResult http =
             co_await http_.perform(attempt_request(cfg, method, business, clock_.now(), deadline));
         Result<nlohmann::json> outcome = to_outcome(method, http);
         if (outcome) {
             breaker.on_success(*permit);
-            stats_.calls_succeeded_total.fetch_add(1, std::memory_order_relaxed);
+            metrics.attempts_ok->inc();
+            metrics.calls_ok->inc();
+            metrics.duration->observe(seconds_between(started, clock_.now()));
             if (attempts > 1) {
                 logger().info(
                     "upstream call succeeded after retries",
@@ -201,9 +205,7 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         }
         last = std::move(outcome.error());
         last.attempts = attempts;
-        stats_.attempts_failed_total[class_index(last.error_class)].fetch_add(
-            1, std::memory_order_relaxed
-        );
+        metrics.attempts_failed[class_index(last.error_class)]->inc();
         report_failure(breaker, *permit, last);
         if (last.code == upstream_errc::kCancelled ||
             attempts >= max_attempts_for(last, cfg.retry.max_attempts)) {
@@ -213,7 +215,10 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         if (!wait) {
             break;
         }
-        stats_.retries_total.fetch_add(1, std::memory_order_relaxed);
+        metrics.retries->inc();
+        if (last.error_class == ErrorClass::kRateLimited) {
+            metrics.rate_limit_waits->inc();
+        }
         logger().debug(
             "retrying upstream call",
             {{"request_id", options.request_id},
@@ -228,9 +233,8 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
     }
 
     last.attempts = attempts;
-    stats_.calls_failed_total[class_index(last.error_class)].fetch_add(
-        1, std::memory_order_relaxed
-    );
+    metrics.calls_failed[class_index(last.error_class)]->inc();
+    metrics.duration->observe(seconds_between(started, clock_.now()));
     log_failure(
         method,
         business,

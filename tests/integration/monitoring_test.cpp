@@ -212,6 +212,39 @@ TEST(Monitoring, ASlowRequestIsLoggedWithItsRequestIdAndKept) {
     EXPECT_EQ(bad->status, 400);
 }
 
+double sample(const json& doc, const std::string& family, const json& labels) {
+    for (const json& s : doc["metrics"][family]["samples"]) {
+        if (s["labels"] == labels) {
+            return s.value("value", s.value("count", 0.0));
+        }
+    }
+    return -1;
+}
+
+// One cold search: one product.query call, counted once per attempt and per call; a repeat
+// is a cache hit that adds nothing upstream; breakers closed.
+TEST(Monitoring, UpstreamCallsAreCountedPerMethodAndOutcome) {
+    SimProcess sim;
+    ScoutProcess scout(slow_scout(sim, "{}"));
+    ASSERT_TRUE(http_get(scout.port(), "/search?q=usb+cable&affiliate=false"));
+    ASSERT_TRUE(http_get(scout.port(), "/search?q=usb+cable&affiliate=false"));
+    const json doc = metrics(scout);
+    const json query_ok = {{"method", "product.query"}, {"outcome", "ok"}};
+    EXPECT_EQ(sample(doc, "scout_upstream_calls_total", query_ok), 1) << doc["metrics"].dump();
+    EXPECT_EQ(
+        sample(
+            doc, "scout_upstream_attempts_total", {{"method", "product.query"}, {"result", "ok"}}
+        ),
+        1
+    );
+    EXPECT_EQ(
+        sample(doc, "scout_upstream_call_duration_seconds", {{"method", "product.query"}}), 1
+    );
+    EXPECT_EQ(sample(doc, "scout_upstream_retries_total", {{"method", "product.query"}}), 0);
+    EXPECT_EQ(sample(doc, "scout_circuit_breaker_state", {{"method", "product.query"}}), 0);
+    EXPECT_EQ(sim.calls("aliexpress.affiliate.product.query"), 1);
+}
+
 // monitoring.slow_request_ms is reloadable: one SIGHUP, then the new threshold holds.
 TEST(Monitoring, SlowThresholdFollowsAReload) {
     SimProcess sim;

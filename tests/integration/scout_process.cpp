@@ -42,7 +42,7 @@ ScoutProcess::ScoutProcess(Options options) : port_(free_port()) {
     }
     p.env = options.env;
     p.unset_env = inherited_scout_vars();
-    p.stdout_path = dir_.path() + "/stdout.txt";
+    p.stdout_path = options.stdout_path.empty() ? dir_.path() + "/stdout.txt" : options.stdout_path;
     p.stderr_path = dir_.path() + "/stderr.txt";
     process_ = std::make_unique<Process>(std::move(p));
     if (options.wait_ready && !wait_ready()) {

@@ -21,6 +21,7 @@ public:
         std::string default_json = "{}";
         std::string development_json = "{}";
         bool wait_ready = true;
+        std::string stdout_path;  // empty: <dir>/stdout.txt (e.g. a FIFO to test pipes)
     };
 
     explicit ScoutProcess(Options options);

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scout::test {
@@ -23,6 +24,14 @@ public:
     [[nodiscard]] int port() const { return port_; }
     [[nodiscard]] std::string gateway_url() const {
         return "http://127.0.0.1:" + std::to_string(port_) + "/sync";
+    }
+    // The scout settings (--set path=value) that make this sim its upstream.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> scout_settings() const {
+        return {
+            {"upstream.gateway_url", gateway_url()},
+            {"upstream.app_key", kSimAppKey},
+            {"upstream.app_secret", kSimAppSecret},
+            {"upstream.tracking_id", "scout_test"}};
     }
     // Adds a fault (see docs/scout-sim.md); throws if the sim refuses it.
     void add_fault(const nlohmann::json& fault) const;

@@ -265,7 +265,9 @@ TEST(Upstream, FailingLinkGenerationNeverStopsProductSearch) {
     ScoutProcess scout({.settings = upstream_settings(sim)});
     sim.add_fault({{"kind", "link_generate_fail"}});
     expect_searches_answer_without_links(scout);
-    EXPECT_EQ(sim.calls(kProductQuery), 6);
+    // At least one query per search (a page short of 50 after validation is filled from the
+    // next upstream page).
+    EXPECT_GE(sim.calls(kProductQuery), 6);
     // The failures opened link.generate's breaker (logged with its method), and only that one.
     std::set<std::string> opened;
     for (const std::string& line : scout.log_lines()) {
@@ -285,7 +287,9 @@ TEST(Upstream, BannedLinkGenerationNeverStopsProductSearch) {
         {{"kind", "rate_limit"}, {"method", kLinkGenerate}, {"ban_seconds", 60}, {"count", 1}}
     );
     expect_searches_answer_without_links(scout);
-    EXPECT_EQ(sim.calls(kProductQuery), 6);
+    // At least one query per search (a page short of 50 after validation is filled from the
+    // next upstream page).
+    EXPECT_GE(sim.calls(kProductQuery), 6);
 }
 
 // An advertised ban of a day is trusted only for upstream.max_ban_s; then the breaker probes.

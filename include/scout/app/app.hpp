@@ -29,7 +29,9 @@ public:
     [[nodiscard]] std::shared_ptr<const config::Config> config() const { return config_.load(); }
 
 private:
-    void reload();
+    // SIGHUP: apply_reload(), logging any failure; the running configuration stays.
+    void reload() noexcept;
+    void apply_reload();
     // Runs after every successful reload with the new configuration: how a component built
     // once takes a reloadable setting (docs/extending.md).
     void on_reload(std::function<void(const config::Config&)> listener);

@@ -100,8 +100,15 @@ struct CacheConfig {
     std::string l2_secret;  // secret: HMAC key of Redis values; empty = random per process
 };
 
+// Budget for generating affiliate links of one page (search::SearchOptions::affiliate_timeout),
+// spent after the upstream query: part of the longest request a drain must wait for.
+inline constexpr int kAffiliateLinkBudgetMs = 1'000;
+
 struct SearchConfig {
-    std::string cursor_secret;  // secret: HMAC key of next_cursor; empty = random per process
+    // secret: HMAC keys of next_cursor; the first signs, every one verifies (rotation).
+    // Empty = a random key per process (not allowed in production).
+    std::vector<std::string> cursor_secret;
+    int cursor_max_age_s = 86'400;  // older cursors are refused (400); bounds a leaked cursor
     std::size_t max_response_bytes = 256U << 10U;  // larger pages are cut (auto-pagination)
     int max_price = 100'000;  // prices above this (major units) make a product invalid
     struct Quality {
@@ -149,8 +156,9 @@ struct LoadOptions {
 };
 
 struct LoadResult {
-    std::optional<Config> config;     // set when errors is empty
-    std::vector<ConfigError> errors;  // every problem found, in path order
+    std::optional<Config> config;       // set when errors is empty
+    std::vector<ConfigError> errors;    // every problem found, in path order
+    std::vector<ConfigError> warnings;  // valid but risky (an error in production), path order
 };
 
 // Builds the configuration from the layers, lowest first: built-in defaults,
@@ -158,13 +166,20 @@ struct LoadResult {
 // Unknown keys in any layer are errors. Never throws on bad input.
 LoadResult load(const LoadOptions& options);
 
+// Runs every validation rule on an already built Config (e.g. the result of
+// apply_reloadable, which combines two validated configurations). `config` is set when valid.
+LoadResult validate(Config config);
+
 // The process environment as a map (for LoadOptions::environment).
 std::map<std::string, std::string> process_environment();
 
 // One line per error, each ending in '\n':
 //   config error: server.threads = "-1": must be an integer between 0 and 256 (from SCOUT_...)
 // Errors that are not about a setting's value (missing file, unknown key) have no `= "..."`.
-std::string format_errors(const std::vector<ConfigError>& errors);
+// `kind` replaces "config error" (e.g. "config warning").
+std::string format_errors(
+    const std::vector<ConfigError>& errors, std::string_view kind = "config error"
+);
 
 // The effective configuration as JSON; secrets are replaced by "<redacted>" (or "" if unset)
 // when `redact` is true.
@@ -194,7 +209,7 @@ inline constexpr int kExitInvalidConfig = 78;
 struct SettingInfo {
     std::string path;           // "upstream.retry.max_attempts"
     std::string env_var;        // "SCOUT_UPSTREAM_RETRY_MAX_ATTEMPTS"
-    std::string type;           // "string" | "integer" | "number" | "boolean"
+    std::string type;           // "string" | "integer" | "number" | "boolean" | "list of strings"
     std::string default_value;  // built-in default as JSON text
     std::string allowed;        // what validation accepts, e.g. "an integer between 1 and 10"
     bool reloadable = false;

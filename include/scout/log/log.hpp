@@ -36,7 +36,11 @@ struct Options {
     std::size_t max_file_bytes = 10U << 20U;  // rotate the file when it reaches this size
     std::size_t max_files = 5;                // rotated files kept
     bool console = true;                      // also write to stdout
-    std::size_t queue_size = 8192;            // async queue slots
+    std::size_t queue_size = 8192;            // async queue slots; when full, the oldest
+                                              // queued line is dropped (callers never wait)
+    // Dropped lines are reported by a warning event of their own once the sink takes lines
+    // again, at most once per this interval.
+    std::chrono::milliseconds drop_report_interval{10'000};
 };
 
 // Installs the sinks and the async logger. Call once at start-up; calling again replaces
@@ -54,6 +58,10 @@ void set_level(Level level);
 Level level();
 // Blocks until events logged before the call are written and the sinks flushed.
 void flush();
+// Lines dropped since start because the sinks could not keep up (stdout pipe or disk
+// stalled): the queue then drops its oldest line rather than block the caller. Thread-safe;
+// for the metrics registry.
+std::uint64_t dropped_events();
 // Flushes and stops the async thread; later events go to stderr synchronously (as text; the
 // level is kept).
 void shutdown();

@@ -11,6 +11,7 @@
 #include <scout/cache/single_flight.hpp>
 #include <scout/cache/tiered_cache.hpp>
 #include <scout/core/asio.hpp>
+#include <scout/search/cursor.hpp>
 #include <scout/search/dedupe.hpp>
 #include <scout/search/quality.hpp>
 #include <scout/search/request.hpp>
@@ -37,7 +38,7 @@ struct SearchOptions {
     QualityOptions quality;
     QualityFilter filter;
     DedupeOptions dedupe;
-    std::string cursor_secret;                     // HMAC key of next_cursor (required)
+    CursorKeys cursor_keys;                        // next_cursor keys (a secret required)
     std::size_t max_response_bytes = 256U << 10U;  // larger pages are cut (auto-pagination)
     int upstream_page_size = 50;                   // products asked per upstream page
     int max_upstream_pages = 100;                  // deepest page walked

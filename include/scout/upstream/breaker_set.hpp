@@ -4,6 +4,7 @@
 #pragma once
 
 #include <scout/core/clock.hpp>
+#include <scout/monitoring/metrics.hpp>
 #include <scout/upstream/circuit_breaker.hpp>
 
 #include <functional>
@@ -24,6 +25,10 @@ public:
 
     // The breaker of `method`. Methods Scout does not call by name share one breaker.
     [[nodiscard]] CircuitBreaker& for_method(std::string_view method);
+
+    // scout_circuit_breaker_state{method} (0 closed, 1 open, 2 half-open), read at scrape
+    // time. The set must outlive the registry's snapshots.
+    void add_state_collector(monitoring::Registry& registry) const;
 
 private:
     // One per method of request.hpp, then one for any other method.

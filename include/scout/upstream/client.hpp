@@ -1,7 +1,7 @@
 // The AliExpress Affiliate API client: signed calls over CurlMulti with retry (exponential
 // backoff + jitter, re-signed per attempt), error classification, a circuit breaker per API
 // method and an overall per-call deadline. One client per worker (it uses that worker's
-// CurlMulti); the breakers and the stats are shared by all workers and thread-safe.
+// CurlMulti); the breakers and the metrics are shared by all workers and thread-safe.
 #pragma once
 
 #include <scout/config/config.hpp>
@@ -12,6 +12,7 @@
 #include <scout/upstream/errors.hpp>
 #include <scout/upstream/request.hpp>
 #include <scout/upstream/response.hpp>
+#include <scout/upstream/upstream_metrics.hpp>
 
 #include <boost/system/result.hpp>
 
@@ -58,19 +59,6 @@ public:
     virtual awaitable<Result<std::vector<Category>>> categories(CallOptions options) = 0;
 };
 
-// Counters shared by every worker's client (relaxed atomics). Indexed by ErrorClass.
-struct ClientStats {
-    std::atomic<std::uint64_t> calls_total{0};
-    std::atomic<std::uint64_t> calls_succeeded_total{0};
-    std::array<std::atomic<std::uint64_t>, 3> calls_failed_total{};  // by final error class
-    std::atomic<std::uint64_t> attempts_total{0};
-    std::array<std::atomic<std::uint64_t>, 3> attempts_failed_total{};  // by class
-    std::atomic<std::uint64_t> retries_total{0};
-    std::atomic<std::uint64_t> rate_limit_waits_total{0};
-    std::atomic<std::uint64_t> breaker_rejections_total{0};
-    std::atomic<std::uint64_t> deadline_exceeded_total{0};
-};
-
 class AliExpressClient final : public ProductSource {
 public:
     using ConfigSource = std::function<std::shared_ptr<const config::Config>()>;
@@ -78,7 +66,7 @@ public:
     AliExpressClient(
         CurlMulti& http,
         BreakerSet& breakers,
-        ClientStats& stats,
+        const UpstreamMetrics& metrics,
         ConfigSource config,
         const Clock& clock = SteadyClock::instance()
     );
@@ -109,7 +97,7 @@ private:
 
     CurlMulti& http_;
     BreakerSet& breakers_;
-    ClientStats& stats_;
+    const UpstreamMetrics& metrics_;
     ConfigSource config_;
     const Clock& clock_;
 };

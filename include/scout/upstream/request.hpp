@@ -1,10 +1,11 @@
 // Building signed AliExpress Affiliate API requests: method names, typed business-parameter
 // builders, system parameters + signature, and redaction for logs. Owned by the upstream
-// area; pure functions, thread-safe. Protocol: /work/shared/aliexpress-api.md §1.3, §3.
+// area; pure functions, thread-safe. Protocol: docs/upstream.md.
 #pragma once
 
 #include <scout/upstream/signer.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -20,6 +21,20 @@ inline constexpr std::string_view kHotProductQuery = "aliexpress.affiliate.hotpr
 inline constexpr std::string_view kProductDetailGet = "aliexpress.affiliate.productdetail.get";
 inline constexpr std::string_view kLinkGenerate = "aliexpress.affiliate.link.generate";
 inline constexpr std::string_view kCategoryGet = "aliexpress.affiliate.category.get";
+
+// The methods Scout calls by name, then "other": per-method state (breakers, metrics) is
+// indexed by method_index().
+inline constexpr std::array<std::string_view, 6> kKnownMethods = {
+    kProductQuery, kHotProductQuery, kProductDetailGet, kLinkGenerate, kCategoryGet, "other"};
+
+// The index of `method` in kKnownMethods; the last ("other") for any method not listed.
+constexpr std::size_t method_index(std::string_view method) {
+    std::size_t i = 0;
+    while (i + 1 < kKnownMethods.size() && kKnownMethods[i] != method) {
+        ++i;
+    }
+    return i;
+}
 
 // App credentials. The secret is used only to sign; it is never put into Params, logged or
 // sent. Both values are trimmed (trim_credential) again when a request is built.

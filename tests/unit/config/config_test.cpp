@@ -42,6 +42,16 @@ std::vector<std::string> error_paths(const LoadResult& result) {
     return out;
 }
 
+// Every setting production requires, from the environment as production hosts set them.
+Environment production_environment() {
+    return {
+        {"SCOUT_UPSTREAM_APP_KEY", "key"},
+        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
+        {"SCOUT_ADMIN_TOKEN", "token"},
+        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"},
+        {"SCOUT_CACHE_L2_SECRET", "l2"}};
+}
+
 class ConfigLoad : public ::testing::Test {
 protected:
     LoadOptions options(Overrides overrides = {}, Environment environment = {}) const {
@@ -110,6 +120,7 @@ TEST_F(ConfigLoad, EnvironmentSelectsTheOverlay) {
         {"upstream.app_key", "k"},
         {"upstream.app_secret", "s"},
         {"admin.token", "t"},
+        {"search.cursor_secret", "c"},
         {"cache.l2_secret", "l2"}};
     const auto result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
@@ -157,6 +168,23 @@ TEST_F(ConfigLoad, MalformedJsonNamesTheFileAndThePosition) {
     EXPECT_THAT(result.errors[0].message, HasSubstr("invalid JSON"));
     EXPECT_THAT(result.errors[0].message, HasSubstr("line 4, column 3"));
     EXPECT_THAT(format_errors(result.errors), HasSubstr(dir_.file("development.json")));
+}
+
+TEST_F(ConfigLoad, NumberBeyondADoubleIsAnInvalidJsonErrorNotAnException) {
+    // nlohmann throws out_of_range (not parse_error) for these; load() must report, not throw.
+    for (const char* number : {"1e400", "-1e999"}) {
+        dir_.write(
+            "development.json",
+            std::string(R"({"upstream":{"retry":{"multiplier":)") + number + "}}}"
+        );
+        LoadResult result;
+        ASSERT_NO_THROW(result = load_with()) << number;
+        EXPECT_FALSE(result.config);
+        ASSERT_EQ(result.errors.size(), 1U) << format_errors(result.errors);
+        EXPECT_EQ(result.errors[0].path, dir_.file("development.json"));
+        EXPECT_THAT(result.errors[0].message, HasSubstr("invalid JSON"));
+        EXPECT_THAT(result.errors[0].message, HasSubstr(number));
+    }
 }
 
 TEST_F(ConfigLoad, TopLevelMustBeAnObject) {
@@ -420,6 +448,8 @@ std::vector<BadValue> bad_values() {
         {"search.quality.min_rating", "5.5"},
         {"search.quality.min_orders", "-3"},
         {"search.dedupe.title_similarity", "0"},
+        {"search.cursor_max_age_s", "0"},
+        {"search.cursor_max_age_s", "2592001"},
     };
 }
 
@@ -469,7 +499,7 @@ TEST(ConfigValidationCoverage, EverySettingWithARuleHasABadValueCase) {
         "upstream.tracking_id",
         "admin.token",
         "log.file",
-        "search.cursor_secret",
+        "search.cursor_secret",  // a secret: its bad values are in CursorSecretIsAList...
         "cache.l2_secret",
         "redis.key_prefix"};
     for (const auto& bad : bad_values()) {
@@ -578,18 +608,19 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
     EXPECT_EQ(
         error_paths(result),
         (std::vector<std::string>{
-            "upstream.app_key", "upstream.app_secret", "admin.token", "cache.l2_secret"})
+            "upstream.app_key",
+            "upstream.app_secret",
+            "admin.token",
+            "cache.l2_secret",
+            "search.cursor_secret"})
     ) << format_errors(result.errors);
     EXPECT_THAT(
         find_error(result, "upstream.app_secret")->message, HasSubstr("SCOUT_UPSTREAM_APP_SECRET")
     );
 
     // Whitespace only is not set.
-    o.environment = {
-        {"SCOUT_UPSTREAM_APP_KEY", " \r\n"},
-        {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
-        {"SCOUT_ADMIN_TOKEN", "token"},
-        {"SCOUT_CACHE_L2_SECRET", "l2"}};
+    o.environment = production_environment();
+    o.environment["SCOUT_UPSTREAM_APP_KEY"] = " \r\n";
     result = load(o);
     EXPECT_EQ(error_paths(result), std::vector<std::string>{"upstream.app_key"});
 
@@ -606,6 +637,107 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
 
     // Other environments do not need them.
     EXPECT_TRUE(load_with({}, {{"SCOUT_ENV", "staging"}}).config);
+}
+
+TEST_F(ConfigLoad, ProductionRequiresACursorSecret) {
+    auto o = options();
+    o.env = "production";
+    o.environment = production_environment();
+    for (const char* unset : {"", "[]", R"([" ", "\n"])"}) {
+        o.environment["SCOUT_SEARCH_CURSOR_SECRET"] = unset;
+        const auto result = load(o);
+        EXPECT_EQ(error_paths(result), std::vector<std::string>{"search.cursor_secret"})
+            << unset << "\n"
+            << format_errors(result.errors);
+    }
+    o.environment["SCOUT_SEARCH_CURSOR_SECRET"] = "s1";
+    EXPECT_TRUE(load(o).config);
+}
+
+TEST_F(ConfigLoad, CursorSecretIsAListAndTakesTheOlderSingleStringForm) {
+    using Strings = std::vector<std::string>;
+    dir_.write("default.json", R"({"search": {"cursor_secret": "only"}})");
+    EXPECT_EQ(loaded().search.cursor_secret, Strings{"only"});
+    dir_.write("default.json", R"({"search": {"cursor_secret": ["new", " old\n", ""]}})");
+    EXPECT_EQ(loaded().search.cursor_secret, (Strings{"new", "old"}));  // trimmed, blank dropped
+    dir_.write("default.json", R"({"search": {"cursor_secret": ""}})");
+    EXPECT_EQ(loaded().search.cursor_secret, Strings{});
+    // Variables and --set: a JSON array, or the text as one secret.
+    EXPECT_EQ(
+        loaded({}, {{"SCOUT_SEARCH_CURSOR_SECRET", R"(["n", "o"])"}}).search.cursor_secret,
+        (Strings{"n", "o"})
+    );
+    EXPECT_EQ(loaded({{"search.cursor_secret", "a,b"}}).search.cursor_secret, Strings{"a,b"});
+
+    EXPECT_FALSE(load_with({{"search.cursor_secret", R"(["a")"}}).config);  // not JSON
+    dir_.write("default.json", R"({"search": {"cursor_secret": ["ok", 7]}})");
+    const auto result = load_with();
+    const auto* e = find_error(result, "search.cursor_secret");
+    ASSERT_NE(e, nullptr) << format_errors(result.errors);
+    EXPECT_EQ(e->value, "<redacted>");
+    EXPECT_THAT(format_errors(result.errors), ::testing::Not(HasSubstr("ok")));
+}
+
+TEST_F(ConfigLoad, ProductionRefusesPlainHttpGatewayUnlessLoopback) {
+    auto o = options();
+    o.env = "production";
+    o.environment = production_environment();
+    o.overrides = {{"upstream.gateway_url", "http://api-sg.aliexpress.com/sync"}};
+    auto result = load(o);
+    EXPECT_EQ(error_paths(result), std::vector<std::string>{"upstream.gateway_url"});
+    EXPECT_THAT(format_errors(result.errors), HasSubstr("must use https"));
+    for (const char* fine :
+         {"https://api-sg.aliexpress.com/sync",
+          "http://127.0.0.1:9090/sync",
+          "http://localhost:8443/sync",
+          "http://[::1]:80/sync"}) {
+        o.overrides = {{"upstream.gateway_url", fine}};
+        result = load(o);
+        EXPECT_TRUE(result.config) << fine << "\n" << format_errors(result.errors);
+    }
+    // Other environments may use any http(s) gateway.
+    EXPECT_TRUE(load_with({{"upstream.gateway_url", "http://gw.test/sync"}}).config);
+}
+
+TEST_F(ConfigLoad, GraceShorterThanTheLongestRequestIsAnErrorInProductionElseAWarning) {
+    // Longest request: upstream.request_timeout_ms (3000) + the affiliate link budget.
+    const std::string longest = std::to_string(3'000 + kAffiliateLinkBudgetMs);
+    const std::string short_grace = std::to_string(3'000 + kAffiliateLinkBudgetMs - 1);
+
+    auto result = load_with({{"server.shutdown_grace_ms", short_grace}});
+    ASSERT_TRUE(result.config) << format_errors(result.errors);
+    ASSERT_EQ(result.warnings.size(), 1U);
+    EXPECT_EQ(result.warnings[0].path, "server.shutdown_grace_ms");
+    EXPECT_THAT(result.warnings[0].message, HasSubstr("upstream.request_timeout_ms"));
+    EXPECT_THAT(format_errors(result.warnings, "config warning"), HasSubstr("config warning: "));
+    EXPECT_THAT(load_with({{"server.shutdown_grace_ms", longest}}).warnings, IsEmpty());
+
+    auto o = options({{"server.shutdown_grace_ms", short_grace}});
+    o.env = "production";
+    o.environment = production_environment();
+    result = load(o);
+    EXPECT_EQ(error_paths(result), std::vector<std::string>{"server.shutdown_grace_ms"});
+    EXPECT_THAT(format_errors(result.errors), HasSubstr("server.shutdown_grace_ms"));
+    EXPECT_THAT(format_errors(result.errors), HasSubstr("upstream.request_timeout_ms (3000)"));
+    o.overrides = {{"server.shutdown_grace_ms", longest}};
+    EXPECT_TRUE(load(o).config);
+}
+
+TEST(ConfigValidate, ChecksACombinedConfigurationLikeLoadDoes) {
+    // A reload may raise the (reloadable) request timeout past the (restart-only) grace.
+    Config c;
+    c.env = "production";
+    c.upstream.app_key = "key";
+    c.upstream.app_secret = "secret";
+    c.admin.token = "token";
+    c.search.cursor_secret = {"cursor"};
+    c.cache.l2_secret = "l2";
+    EXPECT_TRUE(validate(c).config) << format_errors(validate(c).errors);
+    c.upstream.request_timeout_ms = c.server.shutdown_grace_ms;
+    const auto result = validate(c);
+    EXPECT_FALSE(result.config);
+    ASSERT_EQ(result.errors.size(), 1U) << format_errors(result.errors);
+    EXPECT_EQ(result.errors[0].path, "server.shutdown_grace_ms");
 }
 
 TEST_F(ConfigLoad, CredentialsAreTrimmed) {
@@ -660,8 +792,11 @@ TEST(ConfigToJson, RedactsSetSecretsOnly) {
     c.upstream.app_secret = "very-secret";
     c.upstream.app_key = "12345";
     c.redis.url = "redis://app:pw@cache:6379/1";
+    c.search.cursor_secret = {"cursor-new", "cursor-old"};
     const auto redacted = to_json(c);
     EXPECT_EQ(redacted["upstream"]["app_secret"], "<redacted>");
+    EXPECT_EQ(redacted["search"]["cursor_secret"], nlohmann::json({"<redacted>", "<redacted>"}));
+    EXPECT_EQ(redacted.dump().find("cursor-new"), std::string::npos);
     EXPECT_EQ(redacted["admin"]["token"], "");  // unset stays empty
     EXPECT_EQ(redacted["upstream"]["app_key"], "12345");
     EXPECT_EQ(redacted["redis"]["url"], "redis://app:<redacted>@cache:6379/1");

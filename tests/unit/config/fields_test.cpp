@@ -119,6 +119,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"cache.distributed_single_flight", "false"},
         {"cache.l2_secret", "l2-key"},
         {"search.cursor_secret", "cursor-key"},
+        {"search.cursor_max_age_s", "3600"},
         {"search.max_response_bytes", "65536"},
         {"search.max_price", "5000"},
         {"search.quality.weights.rating", "1.5"},
@@ -188,7 +189,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.cache.serve_stale_s, 62);
     EXPECT_FALSE(c.cache.distributed_single_flight);
     EXPECT_EQ(c.cache.l2_secret, "l2-key");
-    EXPECT_EQ(c.search.cursor_secret, "cursor-key");
+    EXPECT_EQ(c.search.cursor_secret, std::vector<std::string>{"cursor-key"});
+    EXPECT_EQ(c.search.cursor_max_age_s, 3600);
     EXPECT_EQ(c.search.max_response_bytes, 65536U);
     EXPECT_EQ(c.search.max_price, 5000);
     EXPECT_DOUBLE_EQ(c.search.quality.weights.rating, 1.5);
@@ -233,13 +235,18 @@ TEST(ConfigRepoFiles, ProductionNeedsCredentialsFromTheEnvironment) {
     EXPECT_EQ(
         paths,
         (std::set<std::string>{
-            "upstream.app_key", "upstream.app_secret", "admin.token", "cache.l2_secret"})
+            "upstream.app_key",
+            "upstream.app_secret",
+            "admin.token",
+            "search.cursor_secret",
+            "cache.l2_secret"})
     ) << format_errors(result.errors);
 
     o.environment = {
         {"SCOUT_UPSTREAM_APP_KEY", "500000"},
         {"SCOUT_UPSTREAM_APP_SECRET", "from-a-secret-store"},
         {"SCOUT_ADMIN_TOKEN", "also-secret"},
+        {"SCOUT_SEARCH_CURSOR_SECRET", R"(["new-cursor-key", "old-cursor-key"])"},
         {"SCOUT_CACHE_L2_SECRET", "shared-by-the-instances"}};
     result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);

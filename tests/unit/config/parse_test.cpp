@@ -134,6 +134,18 @@ TEST(ConfigParse, RedactUrlPassword) {
     EXPECT_EQ(redact_url_password(""), "");
 }
 
+TEST(ConfigParse, RedactUrlPasswordHidesPasswordsHoldingSlashQuestionHashOrAt) {
+    // Base64-generated passwords hold '/'; such a URL fails validation and is shown in the
+    // error, so the redaction must not stop at the first '/'.
+    EXPECT_EQ(
+        redact_url_password("redis://default:pa55/w0rd@127.0.0.1:6379/0"),
+        "redis://default:<redacted>@127.0.0.1:6379/0"
+    );
+    EXPECT_EQ(redact_url_password("redis://u:a?b#c@h/0"), "redis://u:<redacted>@h/0");
+    EXPECT_EQ(redact_url_password("redis://u:p@ss@h/0"), "redis://u:<redacted>@h/0");
+    EXPECT_EQ(redact_url_password("redis://s/e?c#r@h"), "redis://<redacted>@h");
+}
+
 TEST(ConfigParse, UpperLetters) {
     EXPECT_TRUE(is_upper_letters("USD", 3));
     EXPECT_FALSE(is_upper_letters("USd", 3));

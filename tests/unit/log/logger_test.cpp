@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <regex>
 #include <sstream>
@@ -57,9 +61,9 @@ protected:
 
 TEST_F(LogTest, EventsFromTwoThreadsAreCompleteJsonLines) {
     Options options;
-    options.queue_size = 16;  // small: producers block on a full queue, nothing is dropped
-    init_captured(options);
     constexpr int kPerThread = 500;
+    options.queue_size = 2 * kPerThread;  // room for all: a full queue drops lines
+    init_captured(options);
     auto produce = [](int thread) {
         const Logger logger("worker-" + std::to_string(thread));
         for (int i = 0; i < kPerThread; ++i) {
@@ -196,6 +200,97 @@ TEST_F(LogTest, AfterShutdownEventsGoToStderrAsText) {
     EXPECT_NE(captured.find(" INFO  [late] after shutdown k=1\n"), std::string::npos) << captured;
     EXPECT_EQ(out_.str().find("after shutdown"), std::string::npos);
     EXPECT_NE(out_.str().find("before"), std::string::npos);
+}
+
+// A sink whose writes block while it is stalled, like a stdout pipe nobody reads.
+class StallingSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    void stall() {
+        const std::lock_guard lock(state_);
+        stalled_ = true;
+    }
+    void resume() {
+        const std::lock_guard lock(state_);
+        stalled_ = false;
+        changed_.notify_all();
+    }
+    // True once the logging thread is blocked in a write.
+    bool wait_blocked(std::chrono::seconds timeout) {
+        std::unique_lock lock(state_);
+        return changed_.wait_for(lock, timeout, [&] { return blocked_; });
+    }
+    std::vector<std::string> lines() {
+        const std::lock_guard lock(state_);
+        return lines_;
+    }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t line;
+        formatter_->format(msg, line);
+        std::unique_lock lock(state_);
+        blocked_ = stalled_;
+        changed_.notify_all();
+        changed_.wait(lock, [&] { return !stalled_; });
+        blocked_ = false;
+        lines_.emplace_back(line.data(), line.size() - 1);  // without the '\n'
+    }
+    void flush_() override {}
+
+private:
+    std::mutex state_;
+    std::condition_variable changed_;
+    bool stalled_ = false;
+    bool blocked_ = false;
+    std::vector<std::string> lines_;
+};
+
+TEST_F(LogTest, AStalledSinkNeverBlocksTheCallerAndDroppedLinesAreCountedAndReported) {
+    auto sink = std::make_shared<StallingSink>();
+    Options options;
+    options.queue_size = 8;
+    options.drop_report_interval = std::chrono::milliseconds(0);
+    init_for_test(options, sink);
+    const Logger logger("worker");
+    const std::uint64_t dropped_before = dropped_events();
+
+    sink->stall();
+    logger.info("first");  // the logging thread takes it and blocks in the sink
+    ASSERT_TRUE(sink->wait_blocked(std::chrono::seconds(30)));
+    // Far more events than the queue holds: every call returns although nothing is written.
+    constexpr int kEvents = 1000;
+    auto producer = std::async(std::launch::async, [&] {
+        for (int i = 0; i < kEvents; ++i) {
+            logger.info("event", {{"i", i}});
+        }
+    });
+    const bool returned = producer.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+    sink->resume();  // also frees a producer that did block
+    producer.wait();
+    ASSERT_TRUE(returned) << "logging waited for a stalled sink";
+
+    flush();
+    logger.info("after");
+    flush();
+    const std::uint64_t dropped = dropped_events() - dropped_before;
+    EXPECT_GE(dropped, static_cast<std::uint64_t>(kEvents) - 2 * options.queue_size);
+    EXPECT_LT(dropped, static_cast<std::uint64_t>(kEvents));
+
+    // Once the sink takes lines again, warnings (rate-limited; here: interval 0) say how many
+    // were lost.
+    std::uint64_t reported = 0;
+    bool after_written = false;
+    for (const auto& line : sink->lines()) {
+        const auto event = nlohmann::json::parse(line);
+        if (event["logger"] == "log") {
+            EXPECT_EQ(event["level"], "warn");
+            reported += event["dropped"].get<std::uint64_t>();
+        }
+        after_written = after_written || event["msg"] == "after";
+    }
+    EXPECT_EQ(reported, dropped);
+    EXPECT_TRUE(after_written);
+    shutdown();  // before the sink goes
 }
 
 class TempDir {

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <random>
@@ -16,6 +17,9 @@ namespace scout::search {
 namespace {
 
 constexpr std::string_view kSecret = "0123456789abcdef0123456789abcdef";
+const CursorKeys kKeys{{std::string(kSecret)}, std::chrono::hours(24)};
+// A fixed "now" (2026-12-01T00:00:00Z): cursors are stamped with it and aged against it.
+const CursorClock::time_point kNow{std::chrono::seconds(1'796'083'200)};
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -57,10 +61,10 @@ class CursorRoundTrip : public ::testing::TestWithParam<RoundTripCase> {};
 
 TEST_P(CursorRoundTrip, DecodesWhatWasEncoded) {
     const CursorState& state = GetParam().state;
-    const std::string cursor = encode_cursor(state, kSecret);
+    const std::string cursor = encode_cursor(state, kKeys, kNow);
     EXPECT_TRUE(is_url_safe(cursor)) << cursor;
     EXPECT_LE(cursor.size(), kMaxCursorLength);
-    const auto decoded = decode_cursor(cursor, kSecret, state.query_fingerprint);
+    const auto decoded = decode_cursor(cursor, kKeys, state.query_fingerprint, kNow);
     ASSERT_TRUE(decoded.has_value()) << decoded.error().message();
     EXPECT_EQ(*decoded, state);
 }
@@ -104,7 +108,7 @@ TEST(Cursor, KeepsOnlyTheLastSeenIds) {
         state.seen_tail.push_back(id);
     }
     const auto decoded =
-        decode_cursor(encode_cursor(state, kSecret), kSecret, state.query_fingerprint);
+        decode_cursor(encode_cursor(state, kKeys, kNow), kKeys, state.query_fingerprint, kNow);
     ASSERT_TRUE(decoded.has_value());
     ASSERT_EQ(decoded->seen_tail.size(), kMaxSeenTail);
     EXPECT_EQ(decoded->seen_tail.front(), 100 - static_cast<std::int64_t>(kMaxSeenTail) + 1);
@@ -114,15 +118,16 @@ TEST(Cursor, KeepsOnlyTheLastSeenIds) {
 TEST(Cursor, RejectsAnotherQuery) {
     const CursorState state = sample_state();
     const auto decoded =
-        decode_cursor(encode_cursor(state, kSecret), kSecret, query_fingerprint("other"));
+        decode_cursor(encode_cursor(state, kKeys, kNow), kKeys, query_fingerprint("other"), kNow);
     ASSERT_FALSE(decoded.has_value());
     EXPECT_EQ(decoded.error(), cursor_errc::kWrongQuery);
 }
 
 TEST(Cursor, RejectsAnotherSecret) {
     const CursorState state = sample_state();
+    const CursorKeys other_keys{{"another secret"}, kKeys.max_age};
     const auto decoded =
-        decode_cursor(encode_cursor(state, kSecret), "another secret", state.query_fingerprint);
+        decode_cursor(encode_cursor(state, kKeys, kNow), other_keys, state.query_fingerprint, kNow);
     ASSERT_FALSE(decoded.has_value());
     EXPECT_EQ(decoded.error(), cursor_errc::kBadMac);
 }
@@ -135,7 +140,7 @@ struct MalformedCase {
 class CursorMalformed : public ::testing::TestWithParam<MalformedCase> {};
 
 TEST_P(CursorMalformed, IsRejected) {
-    const auto decoded = decode_cursor(GetParam().cursor, kSecret, "fp");
+    const auto decoded = decode_cursor(GetParam().cursor, kKeys, "fp", kNow);
     ASSERT_FALSE(decoded.has_value());
     EXPECT_EQ(decoded.error(), cursor_errc::kMalformed);
 }
@@ -159,14 +164,14 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Cursor, EveryBitFlipIsRejected) {
     const CursorState state = sample_state();
-    const std::string cursor = encode_cursor(state, kSecret);
+    const std::string cursor = encode_cursor(state, kKeys, kNow);
     // Flip each character to every other alphabet character at a few positions, and each
     // position to one other character: never accepted.
     const std::string alphabet(kAlphabet);
     for (std::size_t i = 0; i < cursor.size(); ++i) {
         std::string tampered = cursor;
         tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
-        const auto decoded = decode_cursor(tampered, kSecret, state.query_fingerprint);
+        const auto decoded = decode_cursor(tampered, kKeys, state.query_fingerprint, kNow);
         ASSERT_FALSE(decoded.has_value()) << "position " << i;
         EXPECT_TRUE(
             decoded.error() == cursor_errc::kBadMac || decoded.error() == cursor_errc::kMalformed
@@ -179,21 +184,24 @@ TEST(Cursor, EveryBitFlipIsRejected) {
             continue;
         }
         EXPECT_EQ(
-            decode_cursor(tampered, kSecret, state.query_fingerprint).error(), cursor_errc::kBadMac
+            decode_cursor(tampered, kKeys, state.query_fingerprint, kNow).error(),
+            cursor_errc::kBadMac
         );
     }
 }
 
 TEST(Cursor, TruncationsAndExtensionsAreRejected) {
     const CursorState state = sample_state();
-    const std::string cursor = encode_cursor(state, kSecret);
+    const std::string cursor = encode_cursor(state, kKeys, kNow);
     for (std::size_t n = 0; n < cursor.size(); ++n) {
         EXPECT_FALSE(
-            decode_cursor(cursor.substr(0, n), kSecret, state.query_fingerprint).has_value()
+            decode_cursor(cursor.substr(0, n), kKeys, state.query_fingerprint, kNow).has_value()
         ) << n;
     }
     for (const std::string suffix : {"A", "AA", "AAA", "AAAA", "_-_-"}) {
-        EXPECT_FALSE(decode_cursor(cursor + suffix, kSecret, state.query_fingerprint).has_value());
+        EXPECT_FALSE(
+            decode_cursor(cursor + suffix, kKeys, state.query_fingerprint, kNow).has_value()
+        );
     }
 }
 
@@ -210,7 +218,7 @@ TEST(Cursor, RandomInputNeverCrashesOrPasses) {
         for (int i = 0; i < n; ++i) {
             input.push_back(base64_only ? alphabet[letter(rng)] : static_cast<char>(byte(rng)));
         }
-        const auto decoded = decode_cursor(input, kSecret, "fp");
+        const auto decoded = decode_cursor(input, kKeys, "fp", kNow);
         EXPECT_FALSE(decoded.has_value());
     }
 }
@@ -274,17 +282,18 @@ std::string resign(
 }
 
 TEST(Cursor, TestCodecMatchesTheRealOne) {
-    const std::string cursor = encode_cursor(sample_state(), kSecret);
+    const std::string cursor = encode_cursor(sample_state(), kKeys, kNow);
     EXPECT_EQ(b64_encode(b64_decode(cursor)), cursor);
     EXPECT_EQ(resign(cursor, [](auto&) {}), cursor);
 }
 
 TEST(Cursor, RejectsAGenuineCursorOfAnotherVersion) {
+    // Version 1 had no issue time: such cursors would never expire, so they are refused.
     const CursorState state = sample_state();
     const std::string cursor =
-        resign(encode_cursor(state, kSecret), [](auto& payload) { payload[0] = 2; });
+        resign(encode_cursor(state, kKeys, kNow), [](auto& payload) { payload[0] = 1; });
     EXPECT_EQ(
-        decode_cursor(cursor, kSecret, state.query_fingerprint).error(), cursor_errc::kVersion
+        decode_cursor(cursor, kKeys, state.query_fingerprint, kNow).error(), cursor_errc::kVersion
     );
 }
 
@@ -297,21 +306,22 @@ class CursorSignedButMalformed : public ::testing::TestWithParam<SignedPayloadCa
 
 TEST_P(CursorSignedButMalformed, IsRejectedWithoutCrashing) {
     const CursorState state = sample_state();
-    const std::string cursor = resign(encode_cursor(state, kSecret), GetParam().edit);
-    const auto decoded = decode_cursor(cursor, kSecret, state.query_fingerprint);
+    const std::string cursor = resign(encode_cursor(state, kKeys, kNow), GetParam().edit);
+    const auto decoded = decode_cursor(cursor, kKeys, state.query_fingerprint, kNow);
     ASSERT_FALSE(decoded.has_value());
     EXPECT_EQ(decoded.error(), cursor_errc::kMalformed) << decoded.error().message();
 }
 
-// Payload of sample_state(): [0]=1 version, [1]=3 page, [2]=17 offset, [3]=16 fingerprint
-// length, [4..19] fingerprint, [20]=4 count, then the ids.
+// Payload of sample_state(): [0]=2 version, [1]=3 page, [2]=17 offset, [3]=16 fingerprint
+// length, [4..19] fingerprint, [20]=4 count, then the ids, then the issue time (5 bytes).
 INSTANTIATE_TEST_SUITE_P(
     Table,
     CursorSignedButMalformed,
     ::testing::Values(
         SignedPayloadCase{"only_version", [](auto& p) { p.resize(1); }},
         SignedPayloadCase{"trailing_byte", [](auto& p) { p.push_back(0); }},
-        SignedPayloadCase{"truncated_ids", [](auto& p) { p.pop_back(); }},
+        SignedPayloadCase{"truncated_issue_time", [](auto& p) { p.pop_back(); }},
+        SignedPayloadCase{"no_issue_time", [](auto& p) { p.resize(p.size() - 5); }},
         SignedPayloadCase{"page_zero", [](auto& p) { p[1] = 0; }},
         SignedPayloadCase{"fingerprint_too_long", [](auto& p) { p[3] = 200; }},
         SignedPayloadCase{"too_many_ids", [](auto& p) { p[20] = 33; }},
@@ -334,16 +344,79 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Cursor, PreconditionsThrow) {
     CursorState state = sample_state();
-    EXPECT_THROW((void)encode_cursor(state, ""), std::invalid_argument);
-    EXPECT_THROW((void)decode_cursor("AAAA", "", "fp"), std::invalid_argument);
+    for (const CursorKeys& bad :
+         {CursorKeys{{}, kKeys.max_age}, CursorKeys{{"k", ""}, kKeys.max_age}}) {
+        EXPECT_THROW((void)encode_cursor(state, bad, kNow), std::invalid_argument);
+        EXPECT_THROW((void)decode_cursor("AAAA", bad, "fp", kNow), std::invalid_argument);
+    }
     state.upstream_page = 0;
-    EXPECT_THROW((void)encode_cursor(state, kSecret), std::invalid_argument);
+    EXPECT_THROW((void)encode_cursor(state, kKeys, kNow), std::invalid_argument);
     state = sample_state();
     state.offset = -1;
-    EXPECT_THROW((void)encode_cursor(state, kSecret), std::invalid_argument);
+    EXPECT_THROW((void)encode_cursor(state, kKeys, kNow), std::invalid_argument);
     state = sample_state();
     state.query_fingerprint.assign(kMaxFingerprintLength + 1, 'x');
-    EXPECT_THROW((void)encode_cursor(state, kSecret), std::invalid_argument);
+    EXPECT_THROW((void)encode_cursor(state, kKeys, kNow), std::invalid_argument);
+}
+
+// ---- rotation and expiry -------------------------------------------------------------------
+
+TEST(Cursor, EveryListedSecretVerifiesAndTheFirstSigns) {
+    const CursorState state = sample_state();
+    const CursorKeys old_keys{{"old-secret"}, kKeys.max_age};
+    const CursorKeys rotated{{"new-secret", "old-secret"}, kKeys.max_age};
+    const CursorKeys new_only{{"new-secret"}, kKeys.max_age};
+    const auto& fp = state.query_fingerprint;
+
+    // A cursor from before the rotation still works after it...
+    const std::string old_cursor = encode_cursor(state, old_keys, kNow);
+    ASSERT_TRUE(decode_cursor(old_cursor, rotated, fp, kNow).has_value());
+    // ...and cursors issued after it are signed with the new secret only.
+    const std::string new_cursor = encode_cursor(state, rotated, kNow);
+    EXPECT_TRUE(decode_cursor(new_cursor, new_only, fp, kNow).has_value());
+    EXPECT_EQ(decode_cursor(new_cursor, old_keys, fp, kNow).error(), cursor_errc::kBadMac);
+    // Once the old secret is dropped, its cursors are refused.
+    EXPECT_EQ(decode_cursor(old_cursor, new_only, fp, kNow).error(), cursor_errc::kBadMac);
+}
+
+TEST(Cursor, ExpiresAfterMaxAgeAndRefusesCursorsFromTheFuture) {
+    const CursorState state = sample_state();
+    const auto& fp = state.query_fingerprint;
+    const CursorKeys keys{{std::string(kSecret)}, std::chrono::seconds(600)};
+    const std::string cursor = encode_cursor(state, keys, kNow);
+
+    EXPECT_TRUE(decode_cursor(cursor, keys, fp, kNow + std::chrono::seconds(600)).has_value());
+    EXPECT_EQ(
+        decode_cursor(cursor, keys, fp, kNow + std::chrono::seconds(601)).error(),
+        cursor_errc::kExpired
+    );
+    // Another instance's clock may be a little behind, but not far.
+    EXPECT_TRUE(decode_cursor(cursor, keys, fp, kNow - kMaxCursorClockSkew).has_value());
+    EXPECT_EQ(
+        decode_cursor(cursor, keys, fp, kNow - kMaxCursorClockSkew - std::chrono::seconds(1))
+            .error(),
+        cursor_errc::kExpired
+    );
+    EXPECT_EQ(boost::system::error_code(cursor_errc::kExpired).message(), "cursor has expired");
+}
+
+TEST(Cursor, AnIssueTimeBeyondInt64IsExpiredNotAnOverflow) {
+    const CursorState state = sample_state();
+    const std::string cursor = resign(encode_cursor(state, kKeys, kNow), [](auto& p) {
+        p.resize(p.size() - 5);
+        p.insert(p.end(), 9, 0xFF);  // 2^63 and above
+        p.push_back(0x01);
+    });
+    EXPECT_EQ(
+        decode_cursor(cursor, kKeys, state.query_fingerprint, kNow).error(), cursor_errc::kExpired
+    );
+}
+
+TEST(RandomCursorSecret, Is256BitsOfHexAndDiffersEachTime) {
+    const std::string a = random_cursor_secret();
+    EXPECT_EQ(a.size(), 64U);
+    EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+    EXPECT_NE(a, random_cursor_secret());
 }
 
 TEST(CursorErrors, HaveMessagesAndCategory) {

@@ -116,8 +116,9 @@ TEST(AliExpressClient, WaitingForAConnectionSlotIsNotAnUpstreamFailure) {
     const auto cfg = client_config(server.url());
     CurlMulti curl(io, /*max_connections_per_host=*/1);
     BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
-    ClientStats stats;
-    AliExpressClient client(curl, breakers, stats, [cfg] { return cfg; });
+    monitoring::Registry registry;
+    const UpstreamMetrics metrics(registry);
+    AliExpressClient client(curl, breakers, metrics, [cfg] { return cfg; });
 
     std::optional<Result<nlohmann::json>> held;
     std::optional<Result<nlohmann::json>> queued;
@@ -163,8 +164,9 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
     const auto cfg = client_config(server.url());
     CurlMulti curl(io);
     BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
-    ClientStats stats;
-    AliExpressClient client(curl, breakers, stats, [cfg] { return cfg; });
+    monitoring::Registry registry;
+    const UpstreamMetrics metrics(registry);
+    AliExpressClient client(curl, breakers, metrics, [cfg] { return cfg; });
 
     std::optional<Result<nlohmann::json>> result;
     {

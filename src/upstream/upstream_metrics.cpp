@@ -1,0 +1,64 @@
+#include <scout/upstream/upstream_metrics.hpp>
+
+#include <string>
+
+namespace scout::upstream {
+namespace {
+
+// "aliexpress.affiliate.product.query" -> "product.query": short, stable label values.
+std::string short_name(std::string_view method) {
+    constexpr std::string_view kPrefix = "aliexpress.affiliate.";
+    if (method.starts_with(kPrefix)) {
+        method.remove_prefix(kPrefix.size());
+    }
+    return std::string(method);
+}
+
+constexpr std::array<ErrorClass, 3> kClasses = {
+    ErrorClass::kTransient, ErrorClass::kPermanent, ErrorClass::kRateLimited};
+
+}  // namespace
+
+UpstreamMetrics::UpstreamMetrics(monitoring::Registry& registry) {
+    auto& calls = registry.counter(
+        "scout_upstream_calls_total", "Upstream calls by method and outcome", {"method", "outcome"}
+    );
+    auto& attempts = registry.counter(
+        "scout_upstream_attempts_total",
+        "Upstream HTTP attempts by method and result",
+        {"method", "result"}
+    );
+    auto& retries =
+        registry.counter("scout_upstream_retries_total", "Upstream retries by method", {"method"});
+    auto& rejections = registry.counter(
+        "scout_upstream_rejections_total",
+        "Upstream calls refused without an attempt (circuit open, deadline passed)",
+        {"method", "reason"}
+    );
+    auto& waits = registry.counter(
+        "scout_upstream_rate_limit_waits_total",
+        "Waits for an advertised upstream ban inside a call",
+        {"method"}
+    );
+    auto& duration = registry.histogram(
+        "scout_upstream_call_duration_seconds", "Upstream call time, retries included", {"method"}
+    );
+    for (std::size_t i = 0; i < kKnownMethods.size(); ++i) {
+        const std::string method = short_name(kKnownMethods[i]);
+        MethodMetrics& m = methods_[i];
+        m.calls_ok = &calls.with({method, "ok"});
+        m.attempts_ok = &attempts.with({method, "ok"});
+        for (const ErrorClass c : kClasses) {
+            const std::string name(to_string(c));
+            m.calls_failed[class_index(c)] = &calls.with({method, name});
+            m.attempts_failed[class_index(c)] = &attempts.with({method, name});
+        }
+        m.retries = &retries.with({method});
+        m.circuit_open = &rejections.with({method, "circuit_open"});
+        m.deadline = &rejections.with({method, "deadline"});
+        m.rate_limit_waits = &waits.with({method});
+        m.duration = &duration.with({method});
+    }
+}
+
+}  // namespace scout::upstream
