@@ -61,6 +61,7 @@ cache::TieredCacheOptions cache_options(const config::CacheConfig& cfg) {
     options.kinds["search"].ttl = std::chrono::seconds(cfg.ttl.search_s);
     // Pages served without affiliate links (link generation failed) are kept briefly only.
     options.kinds["search_degraded"].ttl = std::chrono::seconds(std::min(cfg.ttl.search_s, 30));
+    options.l2_secret = cfg.l2_secret;
     return options;
 }
 
@@ -74,6 +75,12 @@ cache::RedisOptions redis_options(const config::RedisConfig& cfg) {
     options.reconnect_max = std::chrono::milliseconds(cfg.reconnect_max_ms);
     options.timeouts_before_reconnect = cfg.timeouts_before_reconnect;
     return options;
+}
+
+// The largest value read back from Redis: a page's body is at most search.max_response_bytes
+// and its gzip copy smaller, so anything much larger was not written by Scout.
+std::size_t max_l2_value_bytes(const config::Config& cfg) {
+    return 3 * cfg.search.max_response_bytes + (64U << 10U);
 }
 
 // Affiliate links are small and long-lived: their own LRU, bounded apart from pages.
@@ -415,14 +422,24 @@ int App::run() {
         auto counters = std::make_shared<cache::RedisCounters>();
         std::vector<cache::RedisClient*> raw;
         for (std::size_t i = 0; i < server.worker_count(); ++i) {
+            cache::RedisOptions options = redis_options(cfg->redis);
+            options.max_value_bytes = max_l2_value_bytes(*cfg);
             redis_clients.push_back(std::make_unique<cache::RedisClient>(
-                server.worker_context(i), redis_options(cfg->redis), counters
+                server.worker_context(i), std::move(options), counters
             ));
             raw.push_back(redis_clients.back().get());
         }
         redis_store = std::make_unique<cache::RedisStore>(std::move(raw));
     }
-    tiered = std::make_unique<cache::TieredCache>(cache_options(cfg->cache), redis_store.get());
+    cache::TieredCacheOptions tiered_options = cache_options(cfg->cache);
+    tiered_options.max_l2_value_bytes = max_l2_value_bytes(*cfg);
+    if (redis_store && cfg->cache.l2_secret.empty()) {
+        logger().warn(
+            "cache.l2_secret is empty: using a random one; values this instance writes to Redis "
+            "are readable by itself only (other instances and restarts treat them as misses)"
+        );
+    }
+    tiered = std::make_unique<cache::TieredCache>(tiered_options, redis_store.get());
     search_shared =
         std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
     search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;

@@ -1,5 +1,6 @@
 #include "app/search_handler.hpp"
 
+#include <scout/http/request_id.hpp>
 #include <scout/http/response.hpp>
 
 #include <boost/beast/http/field.hpp>
@@ -204,9 +205,11 @@ awaitable<http::Response> SearchHandler::search(http::RequestContext& ctx) const
         );
     }
     std::string request_id = ctx.request_id;
+    // Pages are shared: a client's own X-Request-ID stays on its response and in the logs.
+    std::string page_id = ctx.request_id_from_client ? http::mint_request_id() : ctx.request_id;
     search::SearchRequest request = std::move(*parsed);
     search::SearchResult result =
-        co_await service_->search(std::move(request), std::move(request_id));
+        co_await service_->search(std::move(request), std::move(request_id), std::move(page_id));
     if (input_ == Input::kQueryString && result.response) {
         hot_keys_->remember(ctx.query, result.key);
     }

@@ -96,7 +96,8 @@ std::string canonical_params(std::string_view kind, KeyParams params) {
 std::string make_key(std::string_view kind, KeyParams params) {
     const std::string canonical = canonical_params(kind, std::move(params));
     std::string key = version_prefix(kind);
-    detail::append_hex(key, detail::sha256(canonical), 16);
+    const detail::Sha256 digest = detail::sha256(canonical);
+    detail::append_hex(key, std::span(digest).first(16));
     return key;
 }
 

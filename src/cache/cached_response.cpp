@@ -2,8 +2,10 @@
 
 #include "cache/digest.hpp"
 
+#include <openssl/crypto.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <cstdint>
@@ -25,8 +27,9 @@ constexpr std::uint8_t kFlagGzip = 0x01;
 // the bound keeps every later time_point computation far from overflow.
 constexpr std::int64_t kMaxTimeNs = 7'258'118'400'000'000'000;
 
-// Bytes of the fixed part: tag, flags, two times, three lengths, checksum.
-constexpr std::size_t kMinEncodedSize = 3 + 1 + 8 + 8 + 4 + 4 + 4 + 4;
+constexpr std::size_t kMacBytes = 32;  // HMAC-SHA256
+// Bytes of the fixed part: tag, flags, two times, four lengths, MAC.
+constexpr std::size_t kMinEncodedSize = 3 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + kMacBytes;
 
 void put_u32(std::string& out, std::uint32_t value) {
     for (unsigned shift = 0; shift < 32; shift += 8) {
@@ -47,16 +50,6 @@ void put_field(std::string& out, std::string_view field) {
     }
     put_u32(out, static_cast<std::uint32_t>(field.size()));
     out.append(field);
-}
-
-std::uint32_t crc32_of(std::string_view data) {
-    uLong crc = crc32(0L, Z_NULL, 0);
-    while (!data.empty()) {
-        const std::size_t chunk = std::min<std::size_t>(data.size(), UINT_MAX);
-        crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(chunk));
-        data.remove_prefix(chunk);
-    }
-    return static_cast<std::uint32_t>(crc);
 }
 
 std::int64_t to_ns(system_clock::time_point at) {
@@ -206,59 +199,104 @@ CachedResponse make_cached_response(
     return response;
 }
 
-std::string encode(const CachedResponse& response) {
+std::string encode(const CachedResponse& response, ValueBinding binding) {
     const std::string_view body =
         response.body ? std::string_view(*response.body) : std::string_view();
     const bool has_gzip = response.gzip_body != nullptr;
     std::string out;
     out.reserve(
-        kMinEncodedSize + response.etag.size() + response.content_type.size() + body.size() +
-        (has_gzip ? 4 + response.gzip_body->size() : 0)
+        kMinEncodedSize + binding.key.size() + response.etag.size() + response.content_type.size() +
+        body.size() + (has_gzip ? 4 + response.gzip_body->size() : 0)
     );
     out.append(kCachedResponseFormat);
     out.push_back(static_cast<char>(has_gzip ? kFlagGzip : 0));
     put_i64(out, to_ns(response.fetched_at));
     put_i64(out, to_ns(response.expires_at));
+    put_field(out, binding.key);
     put_field(out, response.etag);
     put_field(out, response.content_type);
     put_field(out, body);
     if (has_gzip) {
         put_field(out, *response.gzip_body);
     }
-    put_u32(out, crc32_of(out));
+    const detail::Sha256 mac = detail::hmac_sha256(binding.secret, out);
+    out.append(reinterpret_cast<const char*>(mac.data()), mac.size());
     return out;
 }
 
-std::optional<CachedResponse> decode(std::string_view encoded) {
+std::string_view to_string(DecodeStatus status) {
+    switch (status) {
+        case DecodeStatus::kOk:
+            return "ok";
+        case DecodeStatus::kMalformed:
+            return "malformed";
+        case DecodeStatus::kUnauthenticated:
+            return "unauthenticated";
+        case DecodeStatus::kUnsafeHeader:
+            return "unsafe header";
+    }
+    return "unknown";
+}
+
+bool is_safe_etag(std::string_view etag) {
+    // A strong entity-tag (RFC 9110 8.8.3): DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E.
+    if (etag.size() < 2 || etag.size() > kMaxEtagBytes || etag.front() != '"' ||
+        etag.back() != '"') {
+        return false;
+    }
+    const std::string_view inner = etag.substr(1, etag.size() - 2);
+    return std::all_of(inner.begin(), inner.end(), [](char c) {
+        return c == 0x21 || (c >= 0x23 && c <= 0x7E);
+    });
+}
+
+bool is_safe_content_type(std::string_view content_type) {
+    // Visible ASCII, and spaces inside (parameters): nothing that could end the header line.
+    if (content_type.empty() || content_type.size() > kMaxContentTypeBytes ||
+        content_type.front() == ' ' || content_type.back() == ' ') {
+        return false;
+    }
+    return std::all_of(content_type.begin(), content_type.end(), [](char c) {
+        return c >= 0x20 && c <= 0x7E;
+    });
+}
+
+Decoded decode(std::string_view encoded, ValueBinding binding) {
     if (encoded.size() < kMinEncodedSize ||
         encoded.substr(0, kCachedResponseFormat.size()) != kCachedResponseFormat) {
-        return std::nullopt;
+        return {};
     }
-    const std::string_view checked = encoded.substr(0, encoded.size() - 4);
-    Reader trailer(encoded.substr(encoded.size() - 4));
-    std::uint32_t crc = 0;
-    if (!trailer.u32(crc) || crc != crc32_of(checked)) {
-        return std::nullopt;
+    const std::string_view signed_part = encoded.substr(0, encoded.size() - kMacBytes);
+    const detail::Sha256 mac = detail::hmac_sha256(binding.secret, signed_part);
+    if (CRYPTO_memcmp(mac.data(), encoded.data() + signed_part.size(), kMacBytes) != 0) {
+        return {DecodeStatus::kUnauthenticated, std::nullopt};
     }
 
-    Reader in(checked.substr(kCachedResponseFormat.size()));
+    Reader in(signed_part.substr(kCachedResponseFormat.size()));
     std::uint8_t flags = 0;
     std::int64_t fetched_ns = 0;
     std::int64_t expires_ns = 0;
+    std::string_view key;
     std::string_view etag;
     std::string_view content_type;
     std::string_view body;
     std::string_view gzip;
     if (!in.u8(flags) || (flags & ~kFlagGzip) != 0 || !in.i64(fetched_ns) || !in.i64(expires_ns) ||
-        !in.field(etag) || !in.field(content_type) || !in.field(body)) {
-        return std::nullopt;
+        !in.field(key) || !in.field(etag) || !in.field(content_type) || !in.field(body)) {
+        return {};
     }
     if ((flags & kFlagGzip) != 0 && !in.field(gzip)) {
-        return std::nullopt;
+        return {};
     }
     if (!in.empty() || fetched_ns < 0 || fetched_ns > kMaxTimeNs || expires_ns < fetched_ns ||
         expires_ns > kMaxTimeNs) {
-        return std::nullopt;
+        return {};
+    }
+    if (key != binding.key) {
+        return {DecodeStatus::kUnauthenticated, std::nullopt};  // a genuine value, moved
+    }
+    if (!is_safe_etag(etag) || !is_safe_content_type(content_type)) {
+        return {DecodeStatus::kUnsafeHeader, std::nullopt};
     }
 
     CachedResponse response;
@@ -270,7 +308,7 @@ std::optional<CachedResponse> decode(std::string_view encoded) {
     response.content_type = content_type;
     response.fetched_at = from_ns(fetched_ns);
     response.expires_at = from_ns(expires_ns);
-    return response;
+    return {DecodeStatus::kOk, std::move(response)};
 }
 
 std::string gzip_compress(std::string_view data, int level) {
@@ -342,7 +380,8 @@ std::string strong_etag(std::string_view body) {
     std::string etag;
     etag.reserve(34);
     etag.push_back('"');
-    detail::append_hex(etag, detail::sha256(body), 16);
+    const detail::Sha256 digest = detail::sha256(body);
+    detail::append_hex(etag, std::span(digest).first(16));
     etag.push_back('"');
     return etag;
 }

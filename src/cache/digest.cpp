@@ -1,9 +1,13 @@
 #include "cache/digest.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
+#include <climits>
 #include <new>
 #include <stdexcept>
+#include <vector>
 
 namespace scout::cache::detail {
 namespace {
@@ -33,11 +37,44 @@ Sha256 sha256(std::string_view data) {
     return digest;
 }
 
-void append_hex(std::string& out, const Sha256& digest, std::size_t count) {
+Sha256 hmac_sha256(std::string_view key, std::string_view data) {
+    if (key.size() > INT_MAX) {
+        throw std::length_error("HMAC key too long");
+    }
+    Sha256 mac{};
+    unsigned int size = 0;
+    // HMAC() is the one-shot API that OpenSSL 3 keeps undeprecated.
+    const unsigned char* result = HMAC(
+        sha256_md(),
+        key.data(),
+        static_cast<int>(key.size()),
+        reinterpret_cast<const unsigned char*>(data.data()),
+        data.size(),
+        mac.data(),
+        &size
+    );
+    if (result == nullptr || size != mac.size()) {
+        throw std::bad_alloc();  // as sha256(): only an allocation can fail here
+    }
+    return mac;
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::vector<unsigned char> random(bytes);
+    if (bytes > INT_MAX || RAND_bytes(random.data(), static_cast<int>(bytes)) != 1) {
+        throw std::runtime_error("OpenSSL: RAND_bytes failed");
+    }
+    std::string out;
+    out.reserve(bytes * 2);
+    append_hex(out, random);
+    return out;
+}
+
+void append_hex(std::string& out, std::span<const unsigned char> bytes) {
     static constexpr std::string_view kDigits = "0123456789abcdef";
-    for (std::size_t i = 0; i < count && i < digest.size(); ++i) {
-        out.push_back(kDigits[digest[i] >> 4U]);
-        out.push_back(kDigits[digest[i] & 0x0FU]);
+    for (const unsigned char byte : bytes) {
+        out.push_back(kDigits[byte >> 4U]);
+        out.push_back(kDigits[byte & 0x0FU]);
     }
 }
 

@@ -28,6 +28,8 @@ public:
                 return "unexpected reply from cache store";
             case cache_errc::kCorruptValue:
                 return "cached value could not be decoded";
+            case cache_errc::kValueTooLarge:
+                return "cached value is larger than accepted";
         }
         return "unknown cache error";
     }

@@ -1,6 +1,7 @@
 #include <scout/cache/redis_client.hpp>
 #include <scout/log/log.hpp>
 
+#include "cache/digest.hpp"
 #include "cache/redis_connection.hpp"
 
 #include <hiredis/hiredis.h>
@@ -294,6 +295,19 @@ result<std::optional<std::string>> map_get_reply(const RedisReply& reply) {
         default:
             return error_code(cache_errc::kProtocol);
     }
+}
+
+result<std::optional<std::string>> map_getrange_reply(const RedisReply& reply, std::size_t max) {
+    if (reply.type != RedisReply::Type::kString) {
+        return map_get_reply(reply);
+    }
+    if (reply.str.empty()) {
+        return std::optional<std::string>();
+    }
+    if (reply.str.size() > max) {
+        return error_code(cache_errc::kValueTooLarge);
+    }
+    return std::optional<std::string>(reply.str);
 }
 
 error_code map_set_reply(const RedisReply& reply) {
@@ -674,15 +688,21 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
 }
 
 awaitable<result<std::optional<std::string>>> RedisClient::get(std::string key) {
+    const std::size_t max = impl_->options.max_value_bytes;
     std::vector<std::string> args;
-    args.reserve(2);
-    args.emplace_back("GET");
+    args.reserve(4);
+    args.emplace_back(max == 0 ? "GET" : "GETRANGE");
     args.push_back(this->key(key));
+    if (max != 0) {
+        // One byte more than accepted tells a value at the bound from a larger one.
+        args.emplace_back("0");
+        args.push_back(std::to_string(max));
+    }
     const auto reply = co_await command(std::move(args));
     if (!reply) {
         co_return reply.error();
     }
-    co_return map_get_reply(*reply);
+    co_return max == 0 ? map_get_reply(*reply) : map_getrange_reply(*reply, max);
 }
 
 awaitable<error_code> RedisClient::set(std::string key, std::string value, milliseconds ttl) {
@@ -729,6 +749,25 @@ awaitable<result<std::int64_t>> RedisClient::del(std::string key) {
     args.reserve(2);
     args.emplace_back("DEL");
     args.push_back(this->key(key));
+    const auto reply = co_await command(std::move(args));
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_del_reply(*reply);
+}
+
+awaitable<result<std::int64_t>> RedisClient::del_if_equal(std::string key, std::string value) {
+    // Redis runs a script atomically: nobody can take the key between the GET and the DEL.
+    static constexpr std::string_view kScript =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+        "return 0";
+    std::vector<std::string> args;
+    args.reserve(5);
+    args.emplace_back("EVAL");
+    args.emplace_back(kScript);
+    args.emplace_back("1");
+    args.push_back(this->key(key));
+    args.push_back(std::move(value));
     const auto reply = co_await command(std::move(args));
     if (!reply) {
         co_return reply.error();
@@ -803,6 +842,35 @@ awaitable<result<std::int64_t>> RedisStore::del(std::string key) {
         co_return error_code(cache_errc::kUnavailable);
     }
     co_return co_await client->del(std::move(key));
+}
+
+awaitable<result<std::optional<std::string>>> RedisStore::try_lock(
+    std::string key, milliseconds ttl
+) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return error_code(cache_errc::kUnavailable);
+    }
+    // 128 random bits: an owner nobody else can guess or collide with.
+    std::string token = detail::random_hex(16);
+    const result<bool> acquired = co_await client->set_nx(std::move(key), token, ttl);
+    if (!acquired) {
+        co_return acquired.error();
+    }
+    co_return *acquired ? std::optional<std::string>(std::move(token)) : std::nullopt;
+}
+
+awaitable<result<bool>> RedisStore::unlock(std::string key, std::string token) {
+    RedisClient* client = client_for_this_thread();
+    if (client == nullptr) {
+        co_return result<bool>(boost::system::in_place_error, cache_errc::kUnavailable);
+    }
+    const result<std::int64_t> removed =
+        co_await client->del_if_equal(std::move(key), std::move(token));
+    if (!removed) {
+        co_return result<bool>(boost::system::in_place_error, removed.error());
+    }
+    co_return *removed == 1;
 }
 
 }  // namespace scout::cache

@@ -1,4 +1,7 @@
 #include <scout/cache/tiered_cache.hpp>
+#include <scout/log/log.hpp>
+
+#include "cache/digest.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -7,6 +10,13 @@ namespace scout::cache {
 namespace {
 
 using std::chrono::system_clock;
+
+const log::Logger& logger() {
+    static const log::Logger instance("cache");
+    return instance;
+}
+
+constexpr auto kRejectionLogInterval = std::chrono::seconds(10);
 
 void bump(std::atomic<std::uint64_t>& counter) {
     counter.fetch_add(1, std::memory_order_relaxed);
@@ -24,6 +34,7 @@ TierStats TieredCache::TierCounters::snapshot() const {
     stats.misses = load(misses);
     stats.stale_serves = load(stale_serves);
     stats.errors = load(errors);
+    stats.rejected = load(rejected);
     stats.skipped = load(skipped);
     stats.writes = load(writes);
     stats.write_errors = load(write_errors);
@@ -46,6 +57,8 @@ TieredCache::TieredCache(
     : clock_(clock),
       store_(store),
       serve_stale_(std::max(options.l1.serve_stale, std::chrono::milliseconds::zero())),
+      l2_secret_(options.l2_secret.empty() ? detail::random_hex(32) : options.l2_secret),
+      max_l2_value_bytes_(options.max_l2_value_bytes),
       l1_(options.l1, clock),
       wall_clock_(std::move(wall_clock)),
       other_{"other", options.default_kind} {
@@ -131,6 +144,11 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
     const auto l2_start = clock_.now();
     auto reply = co_await store_->get(key);
     state.l2.record_latency(clock_.now() - l2_start);
+    if (!reply && reply.error() == cache_errc::kValueTooLarge) {
+        reject(state, key, "too large");
+        bump(state.l2.misses);
+        co_return Lookup{};
+    }
     if (!reply) {
         bump(state.l2.errors);
         Lookup failed;
@@ -141,22 +159,15 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
         bump(state.l2.misses);
         co_return Lookup{};
     }
-    auto decoded = decode(**reply);
-    if (!decoded) {
-        bump(state.l2.errors);  // corrupt, or written by a build with another format
+    const Now at = now();
+    std::shared_ptr<const CachedResponse> value = accept_l2_value(state, key, **reply, at);
+    if (!value) {
+        bump(state.l2.misses);
         co_return Lookup{};
     }
-
-    const Now at = now();
-    const auto fetched_at = at.to_steady(decoded->fetched_at);
-    // Another instance may run with a longer TTL: never keep a value fresh for longer than
-    // this instance's TTL for the kind from now.
-    const auto expires_at =
-        std::min(at.to_steady(decoded->expires_at), at.steady + state.options.ttl);
-    std::shared_ptr<const CachedResponse> value =
-        std::make_shared<const CachedResponse>(std::move(*decoded));
+    const auto expires_at = at.to_steady(value->expires_at);
     // Also keeps a stale value in L1, so get_stale() finds it without another round trip.
-    if (l1_.put_at(key, value, value->bytes(), fetched_at, expires_at)) {
+    if (l1_.put_at(key, value, value->bytes(), at.to_steady(value->fetched_at), expires_at)) {
         bump(state.l1.writes);
     }
     if (at.steady < expires_at) {
@@ -169,6 +180,50 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
     }
     bump(state.l2.misses);
     co_return Lookup{};
+}
+
+std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(
+    KindState& state, std::string_view key, std::string_view encoded, const Now& at
+) {
+    if (encoded.size() > max_l2_value_bytes_) {
+        reject(state, key, "too large");
+        return nullptr;
+    }
+    Decoded decoded = decode(encoded, ValueBinding{key, l2_secret_});
+    if (decoded.status == DecodeStatus::kMalformed) {
+        bump(state.l2.errors);  // corrupt, or written by a build with another format
+        return nullptr;
+    }
+    if (!decoded.value) {
+        reject(state, key, to_string(decoded.status));
+        return nullptr;
+    }
+    // Freshness is this instance's: at most its TTL from the fetch (another instance may run
+    // with a longer one), and a fetch time in the future counts as now.
+    CachedResponse& value = *decoded.value;
+    value.fetched_at = std::min(value.fetched_at, at.wall);
+    value.expires_at = std::min(value.expires_at, value.fetched_at + state.options.ttl);
+    return std::make_shared<const CachedResponse>(std::move(value));
+}
+
+void TieredCache::reject(KindState& state, std::string_view key, std::string_view reason) {
+    bump(state.l2.rejected);
+    // Shared by all workers: one line per interval, with the number held back since the last.
+    const std::int64_t now_ns = clock_.now().time_since_epoch().count();
+    const std::int64_t interval_ns =
+        std::chrono::duration_cast<Clock::duration>(kRejectionLogInterval).count();
+    std::int64_t last = last_rejection_log_ns_.load(std::memory_order_relaxed);
+    const bool due = last == 0 || now_ns - last >= interval_ns;
+    if (!due || !last_rejection_log_ns_.compare_exchange_strong(last, now_ns)) {
+        unlogged_rejections_.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    logger().warn(
+        "cached value from redis rejected; treated as a miss",
+        {{"key", key},
+         {"reason", reason},
+         {"suppressed", unlogged_rejections_.exchange(0, std::memory_order_relaxed)}}
+    );
 }
 
 awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
@@ -205,7 +260,7 @@ awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
     // The L2 write runs in the background: a slow Redis must not delay the response.
     asio::co_spawn(
         co_await asio::this_coro::executor,
-        write_l2(state, std::move(key), encode(*value), l2_ttl),
+        write_l2(state, key, encode(*value, ValueBinding{key, l2_secret_}), l2_ttl),
         asio::detached
     );
     co_return value;

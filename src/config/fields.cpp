@@ -119,18 +119,26 @@ Rule any_string(std::string allowed = "any string") {
                 }};
 }
 
-// Any string, but a non-empty one when env is production.
-Rule required_in_production() {
+// Any string, but a non-empty one when env is production (and `condition`, described by
+// `when`, holds: a cross-field rule).
+Rule required_in_production(
+    bool (*condition)(const Config&) = nullptr, const std::string& when = {}
+) {
+    const std::string need = "must be set when env is production" + when;
     return Rule{
-        "any string; must be set when env is production",
-        [](const Field& f, const Config& c) -> std::optional<std::string> {
+        "any string; " + need,
+        [condition, need](const Field& f, const Config& c) -> std::optional<std::string> {
             const auto* v = string_value(f, c);
-            if (c.env == "production" && v != nullptr && v->empty()) {
-                return "must be set when env is production (e.g. with " + env_var_name(f.path) +
-                       ")";
+            if (c.env == "production" && (condition == nullptr || condition(c)) && v != nullptr &&
+                v->empty()) {
+                return need + " (e.g. with " + env_var_name(f.path) + ")";
             }
             return std::nullopt;
         }};
+}
+
+bool redis_configured(const Config& c) {
+    return !c.redis.url.empty();
 }
 
 // `first`, then (when it passes) the cross-field `second`; the warning is `second`'s.
@@ -323,6 +331,7 @@ std::vector<Field> build_table() {
         setting<&C::cache, &CacheConfig::ttl, &CacheConfig::Ttl::search_s>("cache.ttl.search_s", int_between(0, 86'400), kPlain, "Seconds a search page stays fresh; 0 = not cached"),
         setting<&C::cache, &CacheConfig::ttl, &CacheConfig::Ttl::affiliate_link_s>("cache.ttl.affiliate_link_s", int_between(0, 30 * 86'400), kPlain, "Seconds a generated affiliate link is reused"),
         setting<&C::cache, &CacheConfig::distributed_single_flight>("cache.distributed_single_flight", any_boolean(), kPlain, "With Redis: a short lock lets one instance fetch a miss while the others wait for L2"),
+        setting<&C::cache, &CacheConfig::l2_secret>("cache.l2_secret", required_in_production(redis_configured, " and redis.url is set"), kSecret | kTrim, "HMAC key authenticating values in Redis; the same on every instance sharing it; empty = random per process"),
         setting<&C::cache, &CacheConfig::serve_stale_s>("cache.serve_stale_s", int_between(0, 7 * 86'400), kPlain, "Seconds past expiry an entry may be served (stale) when the upstream fails"),
 
         setting<&C::search, &SearchConfig::cursor_secret>("search.cursor_secret", secrets_required_in_production(), kSecret | kTrim, "HMAC keys of pagination cursors: the first signs, every one verifies (rotation); empty = random per process, development and staging only"),

@@ -39,8 +39,8 @@ std::string_view traceparent_trace_id(std::string_view value) {
 
 awaitable<http::Response> RequestId::operator()(http::RequestContext& ctx, http::Next next) const {
     const auto incoming = ctx.request["X-Request-ID"];
-    ctx.request_id =
-        http::is_acceptable_request_id(incoming) ? std::string(incoming) : http::mint_request_id();
+    ctx.request_id_from_client = http::is_acceptable_request_id(incoming);
+    ctx.request_id = ctx.request_id_from_client ? std::string(incoming) : http::mint_request_id();
     ctx.trace_id = traceparent_trace_id(ctx.request["traceparent"]);
     http::Response response = co_await next(ctx);
     response.set("X-Request-ID", ctx.request_id);

@@ -5,6 +5,7 @@
 #include <scout/search/service.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -88,7 +89,9 @@ std::string_view SearchService::l2_state() const {
     return shared_.redis_store->available() ? "ok" : "unavailable";
 }
 
-awaitable<SearchResult> SearchService::search(SearchRequest request, std::string request_id) {
+awaitable<SearchResult> SearchService::search(
+    SearchRequest request, std::string request_id, std::string page_id
+) {
     count(shared_.stats.searches_total);
     SearchResult result;
     result.l2 = l2_state();
@@ -142,10 +145,10 @@ awaitable<SearchResult> SearchService::search(SearchRequest request, std::string
 
     // Concurrent identical misses wait for one upstream fetch (the lambda only forwards to
     // a member coroutine; it is not a coroutine itself).
-    // A failed L2 read means Redis is slow or down: do not also wait on its lock.
-    const bool try_lock = !hit.l2_failed;
-    auto fetch = [this, request, position, key, request_id, try_lock]() {
-        return build(request, position, key, request_id, try_lock);
+    // A failed L2 read means Redis is slow or down: do not also re-read it or wait on its lock.
+    const bool l2_usable = !hit.l2_failed;
+    auto fetch = [this, request, position, key, request_id, page_id, l2_usable]() {
+        return build(request, position, key, request_id, page_id, l2_usable);
     };
     std::string flight_key = key;
     Built built = co_await shared_.flights.run(std::move(flight_key), std::move(fetch));
@@ -170,60 +173,98 @@ awaitable<SearchResult> SearchService::search(SearchRequest request, std::string
     co_return result;
 }
 
-awaitable<std::shared_ptr<const cache::CachedResponse>> SearchService::wait_for_peer(
-    std::string key, bool& locked
-) {
-    locked = false;
+awaitable<SearchService::Claim> SearchService::claim(std::string key, bool l2_usable) {
+    // Owning the flight does not mean the page is still missing: the previous flight for this
+    // key may have stored it between our lookup and our joining.
+    if (cache::Lookup again = shared_.cache.probe_l1("search", key)) {
+        co_return Claim{std::move(again.value), std::nullopt};
+    }
+    if (!l2_usable) {
+        co_return Claim{};
+    }
     cache::RedisStore* redis = shared_.redis_store;
-    if (redis == nullptr || !shared_.distributed_single_flight || !redis->available()) {
-        co_return nullptr;
+    if (redis != nullptr && shared_.distributed_single_flight && redis->available()) {
+        co_return co_await wait_for_peer(std::move(key));
     }
-    std::string lock_key = "lock:" + key;
-    std::string owner = "1";
-    const auto lock_ttl = std::chrono::milliseconds(3000);
-    boost::system::result<bool> acquired =
-        co_await redis->set_nx(std::move(lock_key), std::move(owner), lock_ttl);
-    if (!acquired || *acquired) {
-        locked = acquired.has_value();  // we fetch (also when Redis failed: no lock to wait on)
-        co_return nullptr;
-    }
-    // Another instance is fetching: poll L2 briefly, then fetch ourselves anyway.
-    asio::steady_timer pause(co_await asio::this_coro::executor);
-    for (int i = 0; i < 40; ++i) {
-        pause.expires_after(std::chrono::milliseconds(25));
-        co_await pause.async_wait(nothrow);
+    std::string kind = "search";
+    cache::Lookup again = co_await shared_.cache.get(std::move(kind), std::move(key));
+    co_return Claim{std::move(again.value), std::nullopt};
+}
+
+std::chrono::milliseconds SearchService::lock_ttl() const {
+    // As long as a fetch may take: its upstream pages (retries included), links, a margin.
+    constexpr std::chrono::milliseconds kMargin{1000};
+    const std::chrono::milliseconds upstream =
+        options_.page_budget ? options_.page_budget() : std::chrono::milliseconds(3000);
+    return upstream + options_.affiliate_timeout + kMargin;
+}
+
+awaitable<SearchService::Claim> SearchService::wait_for_peer(std::string key) {
+    cache::RedisStore& redis = *shared_.redis_store;
+    const std::chrono::milliseconds ttl = lock_ttl();
+    // The holder's lock lives at most `ttl`: waiting longer would only wait for a lost one.
+    const auto deadline = std::chrono::steady_clock::now() + ttl;
+    constexpr std::chrono::milliseconds kMaxPause{200};
+    std::chrono::milliseconds pause{25};
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        std::string lock_key = "lock:" + key;
+        boost::system::result<std::optional<std::string>> token =
+            co_await redis.try_lock(std::move(lock_key), ttl);
+        if (!token) {
+            co_return Claim{};  // Redis failed: fetch without a lock
+        }
         std::string kind = "search";
         std::string probe = key;
+        if (*token) {
+            // Ours now; the previous holder may have filled L2 just before releasing it.
+            cache::Lookup filled = co_await shared_.cache.get(std::move(kind), std::move(probe));
+            co_return Claim{std::move(filled.value), std::move(*token)};
+        }
+        if (std::chrono::steady_clock::now() + pause > deadline) {
+            co_return Claim{};
+        }
+        timer.expires_after(pause);
+        co_await timer.async_wait(nothrow);
+        pause = std::min(pause * 2, kMaxPause);
         cache::Lookup filled = co_await shared_.cache.get(std::move(kind), std::move(probe));
-        if (filled) {
-            co_return filled.value;
+        if (filled || filled.l2_failed) {
+            co_return Claim{std::move(filled.value), std::nullopt};
         }
     }
-    co_return nullptr;
 }
 
 awaitable<SearchService::Built> SearchService::build(
-    SearchRequest request, Position position, std::string key, std::string request_id, bool try_lock
+    SearchRequest request,
+    Position position,
+    std::string key,
+    std::string request_id,
+    std::string page_id,
+    bool l2_usable
 ) {
-    bool locked = false;
-    if (try_lock) {
-        std::string peer_key = key;
-        std::shared_ptr<const cache::CachedResponse> from_peer =
-            co_await wait_for_peer(std::move(peer_key), locked);
-        if (from_peer) {
-            co_return from_peer;
+    std::string claim_key = key;
+    Claim claimed = co_await claim(std::move(claim_key), l2_usable);
+    Built built = claimed.value;
+    if (!claimed.value) {
+        if (page_id != request_id) {
+            // The page records a server-minted id: this line ties it to the client's id.
+            logger().info(
+                "fetching a search page", {{"request_id", request_id}, {"generated_by", page_id}}
+            );
         }
+        std::string store_key = key;
+        built = co_await fetch_and_store(
+            std::move(request), std::move(position), std::move(store_key), std::move(page_id)
+        );
     }
-    std::string store_key = key;
-    Built built = co_await fetch_and_store(
-        std::move(request), std::move(position), std::move(store_key), std::move(request_id)
-    );
-    if (locked && shared_.redis_store != nullptr) {
+    if (claimed.lock_token && shared_.redis_store != nullptr) {
+        // Released in the background (the lock also expires by itself), after the L2 write
+        // put() queued on this worker's connection: a peer that takes the lock then finds the
+        // page. Only our own token is deleted, never a later owner's lock.
         std::string lock_key = "lock:" + key;
-        // Released in the background; the lock also expires by itself.
         asio::co_spawn(
             co_await asio::this_coro::executor,
-            shared_.redis_store->del(std::move(lock_key)),
+            shared_.redis_store->unlock(std::move(lock_key), std::move(*claimed.lock_token)),
             asio::detached
         );
     }

@@ -104,12 +104,22 @@ std::map<std::string, std::string> production_credentials() {
         {"SCOUT_UPSTREAM_APP_KEY", "500000"},
         {"SCOUT_UPSTREAM_APP_SECRET", "from-a-secret-store"},
         {"SCOUT_ADMIN_TOKEN", "admin-token"},
-        {"SCOUT_SEARCH_CURSOR_SECRET", R"(["cursor-new", "cursor-old"])"}};
+        {"SCOUT_SEARCH_CURSOR_SECRET", R"(["cursor-new", "cursor-old"])"},
+        {"SCOUT_CACHE_L2_SECRET", "shared-by-the-instances"}};
 }
 
 TEST(ScoutConfigSafety, ProductionRequiresCursorSecretHttpsAndAGraceCoveringRequests) {
     auto env = production_credentials();
     EXPECT_EQ(run_scout({"--env", "production", "--check-config"}, env).status, 0);
+
+    // With Redis (the default redis.url), the L2 secret is required; memory-only, it is not.
+    auto without_l2 = env;
+    without_l2.erase("SCOUT_CACHE_L2_SECRET");
+    const RunResult no_l2 = run_scout({"--env", "production", "--check-config"}, without_l2);
+    EXPECT_EQ(no_l2.status, 78);
+    EXPECT_NE(no_l2.err.find("cache.l2_secret"), std::string::npos) << no_l2.err;
+    without_l2["SCOUT_REDIS_URL"] = "";
+    EXPECT_EQ(run_scout({"--env", "production", "--check-config"}, without_l2).status, 0);
 
     env.erase("SCOUT_SEARCH_CURSOR_SECRET");
     RunResult result = run_scout({"--env", "production", "--check-config"}, env);

@@ -262,6 +262,66 @@ TEST_F(RedisClientTest, SetNxSetsOnlyWhenAbsentAndDelFreesTheKey) {
     EXPECT_TRUE(client.available());
 }
 
+// A5: with max_value_bytes set, a value larger than that is refused without being transferred.
+TEST_F(RedisClientTest, GetRefusesAValueLargerThanTheBound) {
+    RedisServer server;
+    RedisOptions options = options_for(server.url());
+    options.max_value_bytes = 1000;
+    RedisClient client(io_, options);
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client));
+    ASSERT_TRUE(server.command({"SET", "t:big", std::string(50'000, 'x')}));
+    ASSERT_TRUE(server.command({"SET", "t:edge", std::string(1000, 'y')}));
+
+    const auto big = run_co(io_, client.get("big"));
+    ASSERT_FALSE(big.has_value());
+    EXPECT_EQ(big.error(), cache_errc::kValueTooLarge);
+    const auto edge = run_co(io_, client.get("edge"));
+    ASSERT_TRUE(edge.has_value() && edge->has_value());
+    EXPECT_EQ(**edge, std::string(1000, 'y'));
+    const auto missing = run_co(io_, client.get("nope"));
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_FALSE(missing->has_value());
+    EXPECT_TRUE(client.available());
+}
+
+// The single-flight lock (B3): a fresh random owner per acquisition, and a release that
+// deletes only its own lock, never the one another instance took after ours expired.
+TEST_F(RedisClientTest, LockOwnersAreRandomAndUnlockDeletesOnlyItsOwnLock) {
+    RedisServer server;
+    RedisClient client(io_, options_for(server.url()));
+    RedisStore store({&client});
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client));
+
+    const auto first = run_co(io_, store.try_lock("lock:k", seconds(10)));
+    ASSERT_TRUE(first.has_value()) << first.error().message();
+    ASSERT_TRUE(first->has_value());
+    const std::string token = **first;
+    EXPECT_EQ(token.size(), 32U);
+    EXPECT_TRUE(server.command({"GET", "t:lock:k"})->is(RespReply::Kind::kBulk, token));
+    EXPECT_GT(server.command({"PTTL", "t:lock:k"})->integer, 9000);
+    const auto held = run_co(io_, store.try_lock("lock:k", seconds(10)));
+    ASSERT_TRUE(held.has_value());
+    EXPECT_FALSE(held->has_value());
+
+    // Our lock expired and another owner took it: releasing ours leaves theirs alone.
+    ASSERT_TRUE(server.command({"SET", "t:lock:k", "another-owner"}));
+    const auto late = run_co(io_, store.unlock("lock:k", token));
+    ASSERT_TRUE(late.has_value()) << late.error().message();
+    EXPECT_FALSE(*late);
+    EXPECT_TRUE(server.command({"GET", "t:lock:k"})->is(RespReply::Kind::kBulk, "another-owner"));
+
+    ASSERT_TRUE(server.command({"DEL", "t:lock:k"}));
+    const auto again = run_co(io_, store.try_lock("lock:k", seconds(10)));
+    ASSERT_TRUE(again.has_value() && again->has_value());
+    EXPECT_NE(**again, token);
+    const auto released = run_co(io_, store.unlock("lock:k", **again));
+    ASSERT_TRUE(released.has_value());
+    EXPECT_TRUE(*released);
+    EXPECT_EQ(server.command({"EXISTS", "t:lock:k"})->integer, 0);
+}
+
 TEST_F(RedisClientTest, AuthenticatesWithPasswordAndWithAclUser) {
     RedisServer server({.password = "s3cret"});
     {

@@ -37,22 +37,53 @@ CachedResponse make_cached_response(
 
 // ---- L2 wire format -----------------------------------------------------------------------
 
-// Leading tag of every encoded value. Change it (SC2, ...) whenever the layout changes: values
-// written by older builds then decode to nullopt and count as misses.
-inline constexpr std::string_view kCachedResponseFormat = "SC1";
+// Leading tag of every encoded value. Change it (SC3, ...) whenever the layout changes: values
+// written by older builds then decode as kMalformed and count as misses.
+inline constexpr std::string_view kCachedResponseFormat = "SC2";
+
+// Longest ETag and Content-Type a decoded value may carry (ours are 34 and 16 bytes).
+inline constexpr std::size_t kMaxEtagBytes = 100;
+inline constexpr std::size_t kMaxContentTypeBytes = 128;
+
+// What a value is bound to. The shared tier is not trusted: anyone who can write to Redis
+// could plant a value, or copy a genuine one under another key. A value therefore carries
+// the key it was written under and an HMAC-SHA256 keyed by the secret all instances sharing
+// the store have in common (cache.l2_secret).
+struct ValueBinding {
+    std::string_view key;     // the cache key (without the store's prefix)
+    std::string_view secret;  // the HMAC key; never empty in Scout (see TieredCacheOptions)
+};
 
 // Layout (integers little-endian):
-//   "SC1" | u8 flags (bit 0: gzip present; other bits zero) | i64 fetched_at ns since the
-//   Unix epoch | i64 expires_at ns | u32 len + etag | u32 len + content_type | u32 len + body
-//   | [u32 len + gzip body] | u32 CRC-32 of everything before it.
+//   "SC2" | u8 flags (bit 0: gzip present; other bits zero) | i64 fetched_at ns since the
+//   Unix epoch | i64 expires_at ns | u32 len + key | u32 len + etag | u32 len + content_type
+//   | u32 len + body | [u32 len + gzip body] | 32-byte HMAC-SHA256(secret, everything before).
 // Throws std::length_error if a field exceeds 4 GiB (a programmer error: bodies are capped
 // long before that).
-[[nodiscard]] std::string encode(const CachedResponse& response);
+[[nodiscard]] std::string encode(const CachedResponse& response, ValueBinding binding);
 
-// nullopt for anything that is not a complete value of this format: other tag, truncation,
-// trailing bytes, bad lengths or flags, checksum mismatch, times before the epoch, after
-// year 2200 or expiring before being fetched. Never reads out of bounds.
-[[nodiscard]] std::optional<CachedResponse> decode(std::string_view encoded);
+enum class DecodeStatus {
+    kOk,
+    kMalformed,        // another tag, truncation, trailing bytes, bad lengths, flags or times
+    kUnauthenticated,  // HMAC mismatch (other secret, tampering) or written under another key
+    kUnsafeHeader,     // authentic, but an ETag or Content-Type not fit for a response header
+};
+[[nodiscard]] std::string_view to_string(DecodeStatus status);
+
+struct Decoded {
+    DecodeStatus status = DecodeStatus::kMalformed;
+    std::optional<CachedResponse> value;  // set when status == kOk
+};
+
+// Checks, in this order: framing, the HMAC (constant-time), the key, the fields: times
+// before the epoch, after year 2200 or expiring before being fetched are kMalformed; an ETag
+// that is not a quoted strong validator of visible ASCII, or a Content-Type outside visible
+// ASCII (and inner spaces) or too long, is kUnsafeHeader. Never reads out of bounds.
+[[nodiscard]] Decoded decode(std::string_view encoded, ValueBinding binding);
+
+// The header checks of decode(), on their own.
+[[nodiscard]] bool is_safe_etag(std::string_view etag);
+[[nodiscard]] bool is_safe_content_type(std::string_view content_type);
 
 // ---- Helpers ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ enum class cache_errc {
     kStoreError,       // the store answered with an error (e.g. a Redis error reply, OOM)
     kProtocol,         // the reply had an unexpected shape
     kCorruptValue,     // a stored value could not be decoded (corrupt or another format)
+    kValueTooLarge,    // a stored value is larger than the reader accepts (not read)
 };
 
 const boost::system::error_category& cache_category() noexcept;

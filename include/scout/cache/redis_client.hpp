@@ -56,6 +56,9 @@ struct RedisOptions {
     // that many command_timeouts (a slow Redis whose late replies still arrive is kept);
     // 0 = never.
     int timeouts_before_reconnect = 3;
+    // get() reads at most this many bytes of a value (GETRANGE) and fails a larger one with
+    // kValueTooLarge, so a huge value planted in Redis is never transferred; 0 = no bound (GET).
+    std::size_t max_value_bytes = 0;
 };
 
 // Delay before reconnect attempt `attempt` (0 = the first after a failure or a loss):
@@ -114,6 +117,11 @@ cache_errc from_hiredis_error(int err);
 // Reply mapping of the typed commands (kError replies -> kStoreError, wrong shapes -> kProtocol).
 // GET: bulk string -> value, nil -> nullopt.
 boost::system::result<std::optional<std::string>> map_get_reply(const RedisReply& reply);
+// GETRANGE key 0 max: a bulk string of at most max + 1 bytes; empty = no such key (values
+// are never empty), max + 1 bytes = larger than max (kValueTooLarge).
+boost::system::result<std::optional<std::string>> map_getrange_reply(
+    const RedisReply& reply, std::size_t max
+);
 // SET ... PX: status OK.
 boost::system::error_code map_set_reply(const RedisReply& reply);
 // SET ... NX PX: OK -> true (set), nil -> false (the key existed).
@@ -169,7 +177,7 @@ public:
     // kError replies included. Fails with kUnavailable, kTimeout, kProtocol.
     awaitable<boost::system::result<RedisReply>> command(std::vector<std::string> args);
 
-    // GET prefix+key.
+    // GET prefix+key (GETRANGE when options().max_value_bytes is set).
     awaitable<boost::system::result<std::optional<std::string>>> get(std::string key);
     // SET prefix+key value PX ttl (ttl > 0, else invalid_argument).
     awaitable<boost::system::error_code> set(
@@ -182,6 +190,9 @@ public:
     );
     // DEL prefix+key: the number of keys removed (0 or 1).
     awaitable<boost::system::result<std::int64_t>> del(std::string key);
+    // Deletes prefix+key only if it holds `value`, atomically (a Lua script): the number of
+    // keys removed (0 or 1). Releases a lock without deleting another owner's.
+    awaitable<boost::system::result<std::int64_t>> del_if_equal(std::string key, std::string value);
     // PING.
     awaitable<boost::system::error_code> ping();
 
@@ -217,6 +228,16 @@ public:
         std::string key, std::string value, std::chrono::milliseconds ttl
     );
     awaitable<boost::system::result<std::int64_t>> del(std::string key);
+
+    // The cross-instance single-flight lock on `key` (SET NX PX under a fresh random owner
+    // token from OpenSSL's CSPRNG): the token when this caller got the lock, nullopt when
+    // another owner holds it, an error when Redis failed.
+    awaitable<boost::system::result<std::optional<std::string>>> try_lock(
+        std::string key, std::chrono::milliseconds ttl
+    );
+    // Releases the lock if `token` still owns it (compare-and-delete): true when released,
+    // false when it had expired or passed to another owner.
+    awaitable<boost::system::result<bool>> unlock(std::string key, std::string token);
 
     // On a worker thread: that worker's connection is up. Elsewhere: any connection is up.
     [[nodiscard]] bool available() const override;

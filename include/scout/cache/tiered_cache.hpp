@@ -31,6 +31,12 @@ struct TieredCacheOptions {
                                  // tiers (L2 keeps values that much longer than their TTL)
     KindOptions default_kind{};  // kinds not listed below
     std::map<std::string, KindOptions, std::less<>> kinds;  // "search", "affiliate_link", ...
+    // HMAC key of L2 values (see ValueBinding); instances sharing the store must share it.
+    // Empty = a random key for this process: its L2 values are readable by itself only.
+    std::string l2_secret;
+    // L2 values larger than this are not decoded (a miss, counted as rejected). A store may
+    // refuse them before reading them, with cache_errc::kValueTooLarge (counted the same).
+    std::size_t max_l2_value_bytes = 8U << 20U;
 };
 
 // Counters of one tier for one kind (a plain snapshot).
@@ -38,7 +44,9 @@ struct TierStats {
     std::uint64_t hits = 0;            // fresh value returned
     std::uint64_t misses = 0;          // no usable value in this tier
     std::uint64_t stale_serves = 0;    // stale value returned by get_stale()
-    std::uint64_t errors = 0;          // L2: failed reads and undecodable values
+    std::uint64_t errors = 0;          // L2: failed reads and malformed values
+    std::uint64_t rejected = 0;        // L2: values too large, unauthenticated or with unsafe
+                                       // headers (each also a miss)
     std::uint64_t skipped = 0;         // L2: not asked because no store / store unavailable
     std::uint64_t writes = 0;          // values stored
     std::uint64_t write_errors = 0;    // L2: failed writes
@@ -90,8 +98,12 @@ public:
     TieredCache& operator=(TieredCache&&) = delete;
     ~TieredCache() = default;
 
-    // A fresh value: L1, else L2 (a hit is copied into L1 with its remaining TTL), else a miss.
-    // A stale L2 value is copied into L1 too (for get_stale) but reported as a miss.
+    // A fresh value: L1, else L2, else a miss. An L2 value is authenticated and checked
+    // (decode()); one that fails is a miss, counted as rejected and logged (rate-limited).
+    // An L2 hit is fresh until min(its expires_at, its fetched_at + this instance's TTL for
+    // the kind): it is copied into L1 until then and served with that expires_at, so that an
+    // instance with a longer TTL never extends freshness here. A stale L2 value is copied into
+    // L1 too (for get_stale) but reported as a miss.
     awaitable<Lookup> get(std::string kind, std::string key);
 
     // A fresh value from L1 only, without suspending: the cache-hit fast path. A hit is
@@ -130,6 +142,7 @@ private:
         std::atomic<std::uint64_t> misses{0};
         std::atomic<std::uint64_t> stale_serves{0};
         std::atomic<std::uint64_t> errors{0};
+        std::atomic<std::uint64_t> rejected{0};
         std::atomic<std::uint64_t> skipped{0};
         std::atomic<std::uint64_t> writes{0};
         std::atomic<std::uint64_t> write_errors{0};
@@ -163,6 +176,13 @@ private:
     };
 
     awaitable<Lookup> lookup(std::string kind, std::string key, bool allow_stale);
+    // The L2 value under `key`, authenticated, with this instance's TTL applied; null (and
+    // counted) when it is missing, too large or fails decode().
+    std::shared_ptr<const CachedResponse> accept_l2_value(
+        KindState& state, std::string_view key, std::string_view encoded, const Now& at
+    );
+    // Counts and logs (at most one line per 10 s, with the number held back) a refused value.
+    void reject(KindState& state, std::string_view key, std::string_view reason);
     awaitable<void> write_l2(
         KindState& state, std::string key, std::string encoded, std::chrono::milliseconds ttl
     );
@@ -175,6 +195,10 @@ private:
     const Clock& clock_;
     Store* const store_;
     const std::chrono::milliseconds serve_stale_;
+    const std::string l2_secret_;
+    const std::size_t max_l2_value_bytes_;
+    std::atomic<std::int64_t> last_rejection_log_ns_{0};  // steady ns; at most one line per 10 s
+    std::atomic<std::uint64_t> unlogged_rejections_{0};
     Memory l1_;
     const WallClock wall_clock_;
     // Built once; read without locks.

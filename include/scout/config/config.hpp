@@ -101,6 +101,7 @@ struct CacheConfig {
     } ttl;
     int serve_stale_s = 3'600;  // past expiry, served (marked stale) when the upstream fails
     bool distributed_single_flight = true;  // with Redis: one instance fetches, others wait
+    std::string l2_secret;  // secret: HMAC key of Redis values; empty = random per process
 };
 
 // Budget for generating affiliate links of one page (search::SearchOptions::affiliate_timeout),

@@ -28,7 +28,8 @@ enum class RouteOutcome { kFound, kNotFound, kMethodNotAllowed };
 
 struct RequestContext {
     Request request;
-    std::string request_id;      // set by the request_id middleware
+    std::string request_id;               // set by the request_id middleware
+    bool request_id_from_client = false;  // request_id is the client's X-Request-ID
     std::string trace_id;        // W3C traceparent trace id (32 hex), when the client sent one
     std::string client_address;  // "ip:port" of the peer
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();

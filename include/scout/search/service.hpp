@@ -99,7 +99,12 @@ class SearchService {
 public:
     SearchService(upstream::ProductSource& source, SearchShared& shared, SearchOptions options);
 
-    awaitable<SearchResult> search(SearchRequest request, std::string request_id);
+    // `request_id` names this request in logs. `page_id` is recorded in a page this request
+    // fetches (meta.generated_by) and must be server-minted: cached pages are served to every
+    // client, so a client-chosen X-Request-ID must never go into one.
+    awaitable<SearchResult> search(
+        SearchRequest request, std::string request_id, std::string page_id
+    );
 
     // The cache-hit fast path: the fresh page under `key` (a SearchResult::key of an earlier
     // search) if L1 holds it, counted as a search and a hit; otherwise nothing (not counted:
@@ -135,13 +140,22 @@ private:
         std::string_view short_reason;  // why it holds fewer than page_size; empty when full
     };
 
-    // Leader of a single-flight: waits for a peer instance or fetches and stores the page.
+    // Before a leader fetches: the page found after all (value), and the cross-instance lock
+    // when this instance took it (lock_token, to release once the page is stored).
+    struct Claim {
+        std::shared_ptr<const cache::CachedResponse> value;
+        std::optional<std::string> lock_token;
+    };
+
+    // Leader of a single-flight: claims the page (claim()), fetches and stores it unless found,
+    // and releases the lock.
     awaitable<Built> build(
         SearchRequest request,
         Position position,
         std::string key,
         std::string request_id,
-        bool try_lock
+        std::string page_id,
+        bool l2_usable
     );
     awaitable<Built> fetch_and_store(
         SearchRequest request, Position position, std::string key, std::string request_id
@@ -160,12 +174,14 @@ private:
     [[nodiscard]] nlohmann::json next_cursor(
         const Filled& filled, std::size_t taken, const std::string& fingerprint
     ) const;
-    // Across instances: one fetches while the others wait briefly for L2 to fill. Returns a
-    // value found in L2 while waiting, or null (then this instance fetches itself); `locked`
-    // tells whether this instance holds the lock (and must release it).
-    awaitable<std::shared_ptr<const cache::CachedResponse>> wait_for_peer(
-        std::string key, bool& locked
-    );
+    // Re-checks L1, then (when `l2_usable`) L2 or, with the distributed lock, wait_for_peer().
+    awaitable<Claim> claim(std::string key, bool l2_usable);
+    // Across instances: one takes the lock (and re-reads L2 once it has it) while the others
+    // poll L2 until the page appears, the lock is free again (then one of them takes it) or
+    // lock_ttl() has passed (then they fetch without it). Redis failing ends the wait.
+    awaitable<Claim> wait_for_peer(std::string key);
+    // How long the lock may live: the upstream timeout + the links budget + a margin.
+    [[nodiscard]] std::chrono::milliseconds lock_ttl() const;
     // What SearchResult::l2 reports: "disabled", "ok" or "unavailable".
     [[nodiscard]] std::string_view l2_state() const;
     // Fills affiliate_url where missing; returns "ok" | "partial" | "unavailable".

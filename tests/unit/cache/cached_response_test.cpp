@@ -1,13 +1,16 @@
 #include <scout/cache/cached_response.hpp>
 
 #include <gtest/gtest.h>
-#include <zlib.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <chrono>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace scout::cache {
 namespace {
@@ -46,19 +49,29 @@ CachedResponse sample(bool with_gzip) {
     return response;
 }
 
-// Replaces the trailing CRC so that a deliberately altered value gets past the checksum and
-// exercises the structural checks.
-std::string with_fixed_crc(std::string encoded) {
-    encoded.resize(encoded.size() - 4);
-    const auto crc = static_cast<std::uint32_t>(crc32(
-        crc32(0L, Z_NULL, 0),
-        reinterpret_cast<const Bytef*>(encoded.data()),
-        static_cast<uInt>(encoded.size())
-    ));
-    for (unsigned shift = 0; shift < 32; shift += 8) {
-        encoded.push_back(static_cast<char>((crc >> shift) & 0xFFU));
-    }
+constexpr ValueBinding kBinding{"v1:search:0123456789abcdef", "test-l2-secret"};
+
+// Replaces the trailing MAC so that a deliberately altered value gets past the authentication
+// and exercises the structural checks (as someone holding the secret could).
+std::string with_fixed_mac(std::string encoded, ValueBinding binding = kBinding) {
+    encoded.resize(encoded.size() - 32);
+    unsigned char mac[32];
+    unsigned int size = 0;
+    HMAC(
+        EVP_sha256(),
+        binding.secret.data(),
+        static_cast<int>(binding.secret.size()),
+        reinterpret_cast<const unsigned char*>(encoded.data()),
+        encoded.size(),
+        mac,
+        &size
+    );
+    encoded.append(reinterpret_cast<const char*>(mac), size);
     return encoded;
+}
+
+bool decodes(std::string_view encoded, ValueBinding binding = kBinding) {
+    return decode(encoded, binding).status == DecodeStatus::kOk;
 }
 
 void expect_same(const CachedResponse& a, const CachedResponse& b) {
@@ -78,41 +91,92 @@ TEST(CachedResponse, EncodeDecodeRoundTripsWithAndWithoutGzip) {
     for (const bool with_gzip : {true, false}) {
         const CachedResponse original = sample(with_gzip);
         ASSERT_EQ(original.gzip_body != nullptr, with_gzip);
-        const std::string encoded = encode(original);
-        EXPECT_EQ(encoded.substr(0, 3), "SC1");
-        const auto decoded = decode(encoded);
-        ASSERT_TRUE(decoded.has_value());
-        expect_same(original, *decoded);
+        const std::string encoded = encode(original, kBinding);
+        EXPECT_EQ(encoded.substr(0, 3), "SC2");
+        const Decoded decoded = decode(encoded, kBinding);
+        ASSERT_EQ(decoded.status, DecodeStatus::kOk);
+        ASSERT_TRUE(decoded.value.has_value());
+        expect_same(original, *decoded.value);
     }
 }
 
-TEST(CachedResponse, RoundTripsBinaryAndEmptyFields) {
-    CachedResponse original;
-    original.body = std::make_shared<const std::string>(std::string("a\0b\xff", 4));
-    const auto decoded = decode(encode(original));
-    ASSERT_TRUE(decoded.has_value());
-    EXPECT_EQ(*decoded->body, std::string("a\0b\xff", 4));
-    EXPECT_EQ(decoded->gzip_body, nullptr);
-    EXPECT_TRUE(decoded->etag.empty());
-    EXPECT_EQ(decoded->fetched_at, system_clock::time_point{});
+TEST(CachedResponse, RoundTripsABinaryBody) {
+    CachedResponse original = make_cached_response(std::string("a\0b\xff", 4), "text/plain");
+    const Decoded decoded = decode(encode(original, kBinding), kBinding);
+    ASSERT_TRUE(decoded.value.has_value());
+    EXPECT_EQ(*decoded.value->body, std::string("a\0b\xff", 4));
+    EXPECT_EQ(decoded.value->gzip_body, nullptr);
+    EXPECT_EQ(decoded.value->fetched_at, system_clock::time_point{});
+}
+
+TEST(CachedResponse, RejectsAValueOfAnotherSecretOrKey) {
+    const std::string encoded = encode(sample(true), kBinding);
+    EXPECT_EQ(
+        decode(encoded, {kBinding.key, "another-secret"}).status, DecodeStatus::kUnauthenticated
+    );
+    // A genuine value copied under another key (e.g. a popular query's).
+    const ValueBinding other_key{"v1:search:ffffffffffffffff", kBinding.secret};
+    EXPECT_EQ(decode(encoded, other_key).status, DecodeStatus::kUnauthenticated);
+    EXPECT_EQ(
+        decode(with_fixed_mac(encoded, other_key), other_key).status, DecodeStatus::kUnauthenticated
+    );
+}
+
+// What someone with write access to Redis but without the secret can plant: never accepted,
+// whatever the headers or times.
+TEST(CachedResponse, RejectsAForgedValueWithoutTheSecret) {
+    CachedResponse forged = sample(false);
+    forged.content_type = "application/json\r\nX-Injected: yes";
+    forged.etag = "\"x\"\r\nSet-Cookie: planted=1; Path=/";
+    forged.expires_at = system_clock::time_point(7'226'582'400s);  // 2199
+    const std::string planted = encode(forged, {kBinding.key, ""});
+    EXPECT_EQ(decode(planted, kBinding).status, DecodeStatus::kUnauthenticated);
+}
+
+// An authentic value (another instance with the secret, or the secret leaked) with headers
+// that would split the response is still refused.
+TEST(CachedResponse, RejectsUnsafeHeadersEvenWhenAuthentic) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"\"x\"\r\nSet-Cookie: planted=1", "application/json"},
+        {"\"a b\"", "application/json"},
+        {"W/\"weak\"", "application/json"},
+        {"unquoted", "application/json"},
+        {"\"" + std::string(kMaxEtagBytes, 'a') + "\"", "application/json"},
+        {"\"ok\"", "application/json\r\nX-Injected: yes"},
+        {"\"ok\"", "application/json\nX: y"},
+        {"\"ok\"", ""},
+        {"\"ok\"", " application/json"},
+        {"\"ok\"", std::string(kMaxContentTypeBytes + 1, 'a')},
+        {"\"ok\"", "application/json\x7f"},
+    };
+    for (const auto& [etag, content_type] : cases) {
+        CachedResponse response = sample(false);
+        response.etag = etag;
+        response.content_type = content_type;
+        EXPECT_EQ(decode(encode(response, kBinding), kBinding).status, DecodeStatus::kUnsafeHeader)
+            << etag << " / " << content_type;
+    }
+    CachedResponse fine = sample(false);
+    fine.content_type = "application/json; charset=utf-8";
+    EXPECT_TRUE(decodes(encode(fine, kBinding)));
 }
 
 TEST(CachedResponse, RejectsAnotherFormatVersion) {
-    std::string encoded = encode(sample(true));
-    encoded[2] = '2';  // "SC2": a future (or past) layout
-    EXPECT_FALSE(decode(with_fixed_crc(encoded)).has_value());
-    EXPECT_FALSE(decode("").has_value());
-    EXPECT_FALSE(decode("SC1").has_value());
+    std::string encoded = encode(sample(true), kBinding);
+    encoded[2] = '1';  // "SC1": the layout before values were authenticated
+    EXPECT_EQ(decode(with_fixed_mac(encoded), kBinding).status, DecodeStatus::kMalformed);
+    EXPECT_EQ(decode("", kBinding).status, DecodeStatus::kMalformed);
+    EXPECT_EQ(decode("SC2", kBinding).status, DecodeStatus::kMalformed);
 }
 
 TEST(CachedResponse, RejectsEveryTruncationAndTrailingBytes) {
-    const std::string encoded = encode(sample(true));
+    const std::string encoded = encode(sample(true), kBinding);
     for (std::size_t size = 0; size < encoded.size(); ++size) {
-        ASSERT_FALSE(decode(std::string_view(encoded).substr(0, size)).has_value()) << size;
+        ASSERT_FALSE(decodes(std::string_view(encoded).substr(0, size))) << size;
     }
-    EXPECT_FALSE(decode(encoded + "x").has_value());
+    EXPECT_FALSE(decodes(encoded + "x"));
     EXPECT_FALSE(
-        decode(with_fixed_crc(encoded.substr(0, encoded.size() - 4) + "x" + "CRC!")).has_value()
+        decodes(with_fixed_mac(encoded.substr(0, encoded.size() - 32) + "x" + std::string(32, 'M')))
     );
 }
 
@@ -122,28 +186,29 @@ TEST(CachedResponse, RejectsEverySingleBitFlip) {
     small.gzip_body = std::make_shared<const std::string>("gz");
     small.etag = strong_etag(*small.body);
     small.content_type = "application/json";
-    const std::string encoded = encode(small);
+    const std::string encoded = encode(small, kBinding);
+    ASSERT_TRUE(decodes(encoded));
     for (std::size_t i = 0; i < encoded.size(); ++i) {
         for (unsigned bit = 0; bit < 8; ++bit) {
             std::string corrupt = encoded;
             corrupt[i] = static_cast<char>(static_cast<unsigned char>(corrupt[i]) ^ (1U << bit));
-            ASSERT_FALSE(decode(corrupt).has_value()) << "byte " << i << " bit " << bit;
+            ASSERT_FALSE(decodes(corrupt)) << "byte " << i << " bit " << bit;
         }
     }
 }
 
 TEST(CachedResponse, RejectsBadFlagsAndTimes) {
     CachedResponse response = sample(false);
-    std::string encoded = encode(response);
+    std::string encoded = encode(response, kBinding);
     encoded[3] = static_cast<char>(0x02);  // unknown flag
-    EXPECT_FALSE(decode(with_fixed_crc(encoded)).has_value());
+    EXPECT_EQ(decode(with_fixed_mac(encoded), kBinding).status, DecodeStatus::kMalformed);
 
     response.expires_at = response.fetched_at - 1s;  // expires before it was fetched
-    EXPECT_FALSE(decode(encode(response)).has_value());
+    EXPECT_EQ(decode(encode(response, kBinding), kBinding).status, DecodeStatus::kMalformed);
 
     response.fetched_at = system_clock::time_point(-1s);  // before the epoch
     response.expires_at = system_clock::time_point(1s);
-    EXPECT_FALSE(decode(encode(response)).has_value());
+    EXPECT_EQ(decode(encode(response, kBinding), kBinding).status, DecodeStatus::kMalformed);
 }
 
 TEST(CachedResponse, RandomAndMutatedInputsNeverDecodeOrCrash) {
@@ -151,14 +216,14 @@ TEST(CachedResponse, RandomAndMutatedInputsNeverDecodeOrCrash) {
     std::uniform_int_distribution<std::size_t> size_dist(0, 300);
     for (int i = 0; i < 5000; ++i) {
         const std::string noise = random_bytes(rng, size_dist(rng));
-        EXPECT_FALSE(decode(noise).has_value());
-        EXPECT_FALSE(decode("SC1" + noise).has_value());
+        EXPECT_FALSE(decodes(noise));
+        EXPECT_FALSE(decodes("SC2" + noise));
     }
 
-    // Structural fuzzing: random byte changes with a valid checksum. Any outcome is fine as
-    // long as nothing is read out of bounds (ASan) and what decodes re-encodes identically.
-    const std::string encoded = encode(sample(true));
-    std::uniform_int_distribution<std::size_t> pos_dist(3, encoded.size() - 5);
+    // Structural fuzzing: random byte changes with a valid MAC. Any outcome is fine as long
+    // as nothing is read out of bounds (ASan) and what decodes re-encodes identically.
+    const std::string encoded = encode(sample(true), kBinding);
+    std::uniform_int_distribution<std::size_t> pos_dist(3, encoded.size() - 33);
     std::uniform_int_distribution<int> byte(0, 255);
     int decoded_count = 0;
     for (int i = 0; i < 3000; ++i) {
@@ -168,13 +233,14 @@ TEST(CachedResponse, RandomAndMutatedInputsNeverDecodeOrCrash) {
             mutated[pos_dist(rng)] = static_cast<char>(byte(rng));
         }
         if (i % 3 == 0) {
-            mutated.resize(mutated.size() - 4 - (static_cast<std::size_t>(i) % 50));
-            mutated += "CRC!";
+            mutated.resize(mutated.size() - 32 - (static_cast<std::size_t>(i) % 50));
+            mutated += std::string(32, 'M');
         }
-        const std::string fixed = with_fixed_crc(mutated);
-        if (const auto decoded = decode(fixed)) {
+        const std::string fixed = with_fixed_mac(mutated);
+        const Decoded decoded = decode(fixed, kBinding);
+        if (decoded.value) {
             ++decoded_count;
-            EXPECT_EQ(encode(*decoded), fixed);
+            EXPECT_EQ(encode(*decoded.value, kBinding), fixed);
         }
     }
     EXPECT_LT(decoded_count, 3000);

@@ -16,6 +16,10 @@ TEST(CacheErrc, ConvertsToErrorCodeOfTheCacheCategory) {
         boost::system::error_code(cache_errc::kCorruptValue).message(),
         "cached value could not be decoded"
     );
+    EXPECT_EQ(
+        boost::system::error_code(cache_errc::kValueTooLarge).message(),
+        "cached value is larger than accepted"
+    );
 }
 
 }  // namespace

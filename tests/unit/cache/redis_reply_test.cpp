@@ -103,6 +103,22 @@ TEST(RedisReplyMapping, GetMapsBulkNilErrorsAndOddShapes) {
     EXPECT_EQ(map_get_reply(reply(Type::kStatus, "OK")).error(), cache_errc::kProtocol);
 }
 
+TEST(RedisReplyMapping, GetRangeBoundsTheValueAndTellsATooLargeOne) {
+    const auto fits = map_getrange_reply(reply(Type::kString, "12345"), 5);
+    ASSERT_TRUE(fits.has_value());
+    EXPECT_EQ(fits->value_or(""), "12345");
+    // GETRANGE 0 5 returned 6 bytes: the value is longer than 5.
+    EXPECT_EQ(
+        map_getrange_reply(reply(Type::kString, "123456"), 5).error(), cache_errc::kValueTooLarge
+    );
+    const auto missing = map_getrange_reply(reply(Type::kString, ""), 5);  // no such key
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_FALSE(missing->has_value());
+    EXPECT_EQ(
+        map_getrange_reply(reply(Type::kError, "WRONGTYPE"), 5).error(), cache_errc::kStoreError
+    );
+}
+
 TEST(RedisReplyMapping, SetWantsStatusOk) {
     EXPECT_FALSE(map_set_reply(reply(Type::kStatus, "OK")));
     EXPECT_EQ(map_set_reply(reply(Type::kError, "OOM")), cache_errc::kStoreError);

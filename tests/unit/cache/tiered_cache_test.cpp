@@ -27,6 +27,7 @@ TieredCacheOptions options() {
     result.kinds["search"] = KindOptions{60s};
     result.kinds["affiliate_link"] = KindOptions{3600s};
     result.kinds["nocache"] = KindOptions{0s};
+    result.l2_secret = "test-l2-secret";  // shared by the "instances" of a test
     return result;
 }
 
@@ -293,6 +294,78 @@ TEST_F(TieredCacheTest, L2ValueStaysFreshNoLongerThanTheLocalTtl) {
     clock_.advance(61s);
     store_.set_available(false);
     EXPECT_FALSE(get(reader, key_));
+}
+
+// B4: a value written by an instance with a longer TTL is fresh here for this instance's TTL
+// from the fetch, not from the read, and is served with that expiry (Cache-Control max-age).
+TEST_F(TieredCacheTest, L2HitExpiresAtTheLocalTtlFromTheFetchNotFromTheRead) {
+    auto long_lived = options();
+    long_lived.kinds["search"].ttl = 3600s;
+    TieredCache writer(long_lived, &store_, clock_, wall_);
+    const auto stored = put(writer, key_, "{}");
+
+    clock_.advance(30s);
+    TieredCache reader(options(), &store_, clock_, wall_);  // search TTL 60 s here
+    const Lookup from_l2 = get(reader, key_);
+    ASSERT_EQ(from_l2.source, Source::kL2);
+    EXPECT_EQ(from_l2.value->fetched_at, stored->fetched_at);
+    EXPECT_EQ(from_l2.value->expires_at, stored->fetched_at + 60s);
+
+    clock_.advance(31s);  // 61 s after the fetch; Redis still holds the value
+    EXPECT_FALSE(get(reader, key_));
+    EXPECT_EQ(reader.stats("search").l2.misses, 1U);
+}
+
+// A5: what is not a value this cache family wrote under this key is a miss, never served.
+TEST_F(TieredCacheTest, L2ValueOfAnotherSecretIsRejectedAndCounted) {
+    auto other = options();
+    other.l2_secret = "another-secret";
+    TieredCache writer(other, &store_, clock_, wall_);
+    put(writer, key_, "{}");
+
+    TieredCache reader(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(get(reader, key_));
+    EXPECT_FALSE(get_stale(reader, key_));
+    const auto stats = reader.stats("search");
+    EXPECT_EQ(stats.l2.rejected, 2U);
+    EXPECT_EQ(stats.l2.misses, 2U);
+    EXPECT_EQ(stats.l2.errors, 0U);
+    EXPECT_EQ(stats.l1.writes, 0U);
+}
+
+TEST_F(TieredCacheTest, L2ValueCopiedUnderAnotherKeyIsRejected) {
+    TieredCache cache(options(), &store_, clock_, wall_);
+    put(cache, key_, R"({"products":["expensive"]})");
+    const std::string popular = make_key("search", {{"keywords", "usb cable"}});
+    store_.put_raw(popular, *store_.raw(key_), 60s);
+
+    TieredCache reader(options(), &store_, clock_, wall_);
+    EXPECT_FALSE(get(reader, popular));
+    EXPECT_EQ(reader.stats("search").l2.rejected, 1U);
+    EXPECT_TRUE(get(reader, key_));  // the original still reads back
+}
+
+TEST_F(TieredCacheTest, L2ValueLargerThanTheBoundIsRejected) {
+    TieredCache writer(options(), &store_, clock_, wall_);
+    put(writer, key_, std::string(2000, 'x'));
+    auto bounded = options();
+    bounded.max_l2_value_bytes = 1000;
+    TieredCache reader(bounded, &store_, clock_, wall_);
+    EXPECT_FALSE(get(reader, key_));
+    EXPECT_EQ(reader.stats("search").l2.rejected, 1U);
+}
+
+// Without a configured secret an instance's values are readable by itself only.
+TEST_F(TieredCacheTest, EmptySecretMeansARandomOneReadableByThisCacheOnly) {
+    auto unset = options();
+    unset.l2_secret.clear();
+    TieredCache writer(unset, &store_, clock_, wall_);
+    put(writer, key_, "{}");
+    writer.erase_local(key_);
+    EXPECT_EQ(get(writer, key_).source, Source::kL2);
+    TieredCache other(unset, &store_, clock_, wall_);
+    EXPECT_FALSE(get(other, key_));
+    EXPECT_EQ(other.stats("search").l2.rejected, 1U);
 }
 
 TEST_F(TieredCacheTest, RecordsReadLatencyPerTier) {

@@ -48,7 +48,8 @@ Environment production_environment() {
         {"SCOUT_UPSTREAM_APP_KEY", "key"},
         {"SCOUT_UPSTREAM_APP_SECRET", "secret"},
         {"SCOUT_ADMIN_TOKEN", "token"},
-        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"}};
+        {"SCOUT_SEARCH_CURSOR_SECRET", "cursor"},
+        {"SCOUT_CACHE_L2_SECRET", "l2"}};
 }
 
 class ConfigLoad : public ::testing::Test {
@@ -119,7 +120,8 @@ TEST_F(ConfigLoad, EnvironmentSelectsTheOverlay) {
         {"upstream.app_key", "k"},
         {"upstream.app_secret", "s"},
         {"admin.token", "t"},
-        {"search.cursor_secret", "c"}};
+        {"search.cursor_secret", "c"},
+        {"cache.l2_secret", "l2"}};
     const auto result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
     EXPECT_EQ(result.config->log.level, "error");
@@ -502,6 +504,7 @@ TEST(ConfigValidationCoverage, EverySettingWithARuleHasABadValueCase) {
         "admin.token",
         "log.file",
         "search.cursor_secret",  // a secret: its bad values are in CursorSecretIsAList...
+        "cache.l2_secret",
         "redis.key_prefix"};
     for (const auto& bad : bad_values()) {
         covered.insert(bad.path);
@@ -609,7 +612,11 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
     EXPECT_EQ(
         error_paths(result),
         (std::vector<std::string>{
-            "upstream.app_key", "upstream.app_secret", "admin.token", "search.cursor_secret"})
+            "upstream.app_key",
+            "upstream.app_secret",
+            "admin.token",
+            "cache.l2_secret",
+            "search.cursor_secret"})
     ) << format_errors(result.errors);
     EXPECT_THAT(
         find_error(result, "upstream.app_secret")->message, HasSubstr("SCOUT_UPSTREAM_APP_SECRET")
@@ -622,6 +629,13 @@ TEST_F(ConfigLoad, ProductionRequiresCredentialsAndAdminToken) {
     EXPECT_EQ(error_paths(result), std::vector<std::string>{"upstream.app_key"});
 
     o.environment["SCOUT_UPSTREAM_APP_KEY"] = "key";
+    result = load(o);
+    ASSERT_TRUE(result.config) << format_errors(result.errors);
+
+    // The L2 secret only matters with Redis.
+    o.environment.erase("SCOUT_CACHE_L2_SECRET");
+    EXPECT_FALSE(load(o).config);
+    o.environment["SCOUT_REDIS_URL"] = "";
     result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
 
@@ -721,6 +735,7 @@ TEST(ConfigValidate, ChecksACombinedConfigurationLikeLoadDoes) {
     c.upstream.app_secret = "secret";
     c.admin.token = "token";
     c.search.cursor_secret = {"cursor"};
+    c.cache.l2_secret = "l2";
     EXPECT_TRUE(validate(c).config) << format_errors(validate(c).errors);
     c.upstream.request_timeout_ms = c.server.shutdown_grace_ms;
     const auto result = validate(c);

@@ -58,6 +58,7 @@ TEST(ConfigFields, DescribesTypesDefaultsAndFlags) {
     EXPECT_EQ(by_path.at("server.threads").allowed, "an integer between 0 and 256");
     EXPECT_TRUE(by_path.at("upstream.app_secret").secret);
     EXPECT_TRUE(by_path.at("admin.token").secret);
+    EXPECT_TRUE(by_path.at("cache.l2_secret").secret);
     EXPECT_FALSE(by_path.at("upstream.app_key").secret);
     EXPECT_TRUE(by_path.at("log.level").reloadable);
     EXPECT_FALSE(by_path.at("log.format").reloadable);
@@ -116,6 +117,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"cache.ttl.affiliate_link_s", "3601"},
         {"cache.serve_stale_s", "62"},
         {"cache.distributed_single_flight", "false"},
+        {"cache.l2_secret", "l2-key"},
         {"search.cursor_secret", "cursor-key"},
         {"search.cursor_max_age_s", "3600"},
         {"search.max_response_bytes", "65536"},
@@ -194,6 +196,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.cache.ttl.affiliate_link_s, 3601);
     EXPECT_EQ(c.cache.serve_stale_s, 62);
     EXPECT_FALSE(c.cache.distributed_single_flight);
+    EXPECT_EQ(c.cache.l2_secret, "l2-key");
     EXPECT_EQ(c.search.cursor_secret, std::vector<std::string>{"cursor-key"});
     EXPECT_EQ(c.search.cursor_max_age_s, 3600);
     EXPECT_EQ(c.search.max_response_bytes, 65536U);
@@ -240,14 +243,19 @@ TEST(ConfigRepoFiles, ProductionNeedsCredentialsFromTheEnvironment) {
     EXPECT_EQ(
         paths,
         (std::set<std::string>{
-            "upstream.app_key", "upstream.app_secret", "admin.token", "search.cursor_secret"})
+            "upstream.app_key",
+            "upstream.app_secret",
+            "admin.token",
+            "search.cursor_secret",
+            "cache.l2_secret"})
     ) << format_errors(result.errors);
 
     o.environment = {
         {"SCOUT_UPSTREAM_APP_KEY", "500000"},
         {"SCOUT_UPSTREAM_APP_SECRET", "from-a-secret-store"},
         {"SCOUT_ADMIN_TOKEN", "also-secret"},
-        {"SCOUT_SEARCH_CURSOR_SECRET", R"(["new-cursor-key", "old-cursor-key"])"}};
+        {"SCOUT_SEARCH_CURSOR_SECRET", R"(["new-cursor-key", "old-cursor-key"])"},
+        {"SCOUT_CACHE_L2_SECRET", "shared-by-the-instances"}};
     result = load(o);
     ASSERT_TRUE(result.config) << format_errors(result.errors);
     EXPECT_EQ(result.config->upstream.gateway_url, "https://api-sg.aliexpress.com/sync");
