@@ -1,4 +1,4 @@
-// The request parameters of the signing vectors published in ../shared/aliexpress-api.md §2.4,
+// The request parameters of the signing vectors published in docs/aliexpress-api.md §2.4,
 // shared by the tests of both signature implementations (the client's signer and scout-sim's
 // independent verifier) and of the requests and handlers built on them. The implementations
 // stay separate; only the published data lives here once. Test support, header-only.

@@ -1,6 +1,6 @@
 // Request signing for the AliExpress Open Platform (canonical string, HMAC-SHA256 / TOP MD5 /
 // HMAC-MD5), the x-www-form-urlencoded body and credential trimming. Owned by the upstream
-// area; pure functions, thread-safe. Protocol: docs in /work/shared/aliexpress-api.md §2.
+// area; pure functions, thread-safe. Protocol: docs/aliexpress-api.md §2.
 #pragma once
 
 #include <map>

@@ -7,7 +7,7 @@
 namespace scout::sim {
 namespace {
 
-// Vectors from /work/shared/aliexpress-api.md §2.4.
+// Vectors from docs/aliexpress-api.md §2.4.
 
 using scout::test::vectors::example_a;
 using scout::test::vectors::toy;
