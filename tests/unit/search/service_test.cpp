@@ -106,7 +106,7 @@ protected:
     }
 
     SearchResult search(SearchRequest r) {
-        return test::run_co(io_, service_->search(std::move(r), "rid"));
+        return test::run_co(io_, service_->search(std::move(r), "rid", "rid"));
     }
 
     json page(std::string cursor = {}) {
