@@ -198,7 +198,10 @@ TEST(ScoutOutput, AClosedStdoutPipeDoesNotKillAMemoryOnlyScout) {
 
 TEST(ScoutOutput, AStdoutPipeNobodyReadsNeverStallsRequests) {
     StdoutPipe pipe;  // held open and never read: full after 64 KiB
-    ScoutProcess scout({.settings = {{"server.threads", "1"}}, .stdout_path = pipe.path()});
+    ScoutProcess scout(
+        {.settings = {{"server.threads", "1"}, {"server.max_requests_per_connection", "0"}},
+         .stdout_path = pipe.path()}
+    );
     // More access-log lines than the pipe and the log queue (8192 lines) hold together;
     // pipelined in batches on one keep-alive connection to keep the test short.
     constexpr int kRequests = 12'000;

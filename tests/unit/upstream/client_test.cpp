@@ -2,6 +2,8 @@
 // breakers are told when a call waits in the client rather than on the upstream.
 #include <scout/upstream/client.hpp>
 
+#include "support/process.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -167,6 +169,25 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
     monitoring::Registry registry;
     const UpstreamMetrics metrics(registry);
     AliExpressClient client(curl, breakers, metrics, [cfg] { return cfg; });
+
+    // One refused call first, through a client of its own: UBSan checks a virtual call's
+    // dynamic type the first time it sees it, and that check needs a pipe, which cannot be
+    // made while no descriptor is left. Afterwards every virtual call on the path is known.
+    {
+        const auto refused =
+            client_config("http://127.0.0.1:" + std::to_string(test::free_port()) + "/sync");
+        BreakerSet warm_breakers(
+            [refused] { return refused->upstream.breaker; }, SteadyClock::instance()
+        );
+        AliExpressClient warm(curl, warm_breakers, metrics, [refused] { return refused; });
+        asio::co_spawn(
+            io,
+            warm.call(kProductQuery, {}, within(milliseconds(500))),
+            [&](const std::exception_ptr&, Result<nlohmann::json>) { io.stop(); }
+        );
+        io.run_for(std::chrono::seconds(5));
+        io.restart();
+    }
 
     std::optional<Result<nlohmann::json>> result;
     {
