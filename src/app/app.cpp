@@ -339,7 +339,12 @@ int App::run() {
             upstream::CircuitBreaker::State from,
             upstream::CircuitBreaker::State to
         ) {
-            transitions.with({std::string(method), std::string(upstream::to_string(to))}).inc();
+            transitions
+                .with(
+                    {std::string(upstream::method_label(method)),
+                     std::string(upstream::to_string(to))}
+                )
+                .inc();
             logger().warn(
                 "upstream circuit breaker changed state",
                 {{"method", method},

@@ -29,10 +29,10 @@ void BreakerSet::add_state_collector(monitoring::Registry& registry) const {
             {"method"},
             {}};
         for (std::size_t i = 0; i < breakers_.size(); ++i) {
-            std::string_view method = kKnownMethods[i];
-            method.remove_prefix(method.starts_with("aliexpress.affiliate.") ? 21 : 0);
             family.samples.push_back(
-                {{std::string(method)}, static_cast<double>(breakers_[i]->state()), {}}
+                {{std::string(method_label(kKnownMethods[i]))},
+                 static_cast<double>(breakers_[i]->state()),
+                 {}}
             );
         }
         out.push_back(std::move(family));

@@ -5,15 +5,6 @@
 namespace scout::upstream {
 namespace {
 
-// "aliexpress.affiliate.product.query" -> "product.query": short, stable label values.
-std::string short_name(std::string_view method) {
-    constexpr std::string_view kPrefix = "aliexpress.affiliate.";
-    if (method.starts_with(kPrefix)) {
-        method.remove_prefix(kPrefix.size());
-    }
-    return std::string(method);
-}
-
 constexpr std::array<ErrorClass, 3> kClasses = {
     ErrorClass::kTransient, ErrorClass::kPermanent, ErrorClass::kRateLimited};
 
@@ -44,7 +35,7 @@ UpstreamMetrics::UpstreamMetrics(monitoring::Registry& registry) {
         "scout_upstream_call_duration_seconds", "Upstream call time, retries included", {"method"}
     );
     for (std::size_t i = 0; i < kKnownMethods.size(); ++i) {
-        const std::string method = short_name(kKnownMethods[i]);
+        const std::string method(method_label(kKnownMethods[i]));
         MethodMetrics& m = methods_[i];
         m.calls_ok = &calls.with({method, "ok"});
         m.attempts_ok = &attempts.with({method, "ok"});

@@ -27,6 +27,13 @@ inline constexpr std::string_view kCategoryGet = "aliexpress.affiliate.category.
 inline constexpr std::array<std::string_view, 6> kKnownMethods = {
     kProductQuery, kHotProductQuery, kProductDetailGet, kLinkGenerate, kCategoryGet, "other"};
 
+// "aliexpress.affiliate.product.query" -> "product.query": the short, stable label of a
+// method in metrics.
+constexpr std::string_view method_label(std::string_view method) {
+    constexpr std::string_view kPrefix = "aliexpress.affiliate.";
+    return method.starts_with(kPrefix) ? method.substr(kPrefix.size()) : method;
+}
+
 // The index of `method` in kKnownMethods; the last ("other") for any method not listed.
 constexpr std::size_t method_index(std::string_view method) {
     std::size_t i = 0;
