@@ -6,7 +6,8 @@
 #   bench/chaos/run.sh [--write]      --write records the table in docs/reliability.md
 # Environment: CHAOS_RATE (requests/s, default 100), CHAOS_DURATION (s per scenario, default
 # 60, at least 20), CHAOS_SCENARIOS (comma list, e.g. redis_kill,drain), CHAOS_BUILD (an
-# existing build dir instead of building the release preset), CHAOS_KEEP=1 (keep the logs).
+# existing build dir instead of building the release preset), CHAOS_KEEP=1 (keep the logs),
+# CHAOS_RESULTS=DIR (one CSV of every answer per scenario).
 # Bounded: every scenario stops its processes by PID; the whole run is under `timeout`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
