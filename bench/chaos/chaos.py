@@ -267,14 +267,29 @@ def sim_down_goal(run, results, during):
     breaker_at = f"{opened - run.fault_start:.2f} s" if opened is not None else "never"
     met = (hot_ok == len(hot) and after_open and len(trials) == len(slow)
            and rec is not None and rec <= OPEN_MS / 1000 + 1)
-    trial_text = ", ".join(f"{r.status} in {r.latency_ms:.0f} ms at +{r.sched - opened:.2f} s"
-                           for r in slow)
+    others = [r for r in slow if r not in trials]
     return ("hot keys served (stale); cold: 503 + Retry-After within 50 ms once the breaker "
             f"is open; recovery <= open_ms + 1 s = {OPEN_MS / 1000 + 1:.0f} s",
             f"hot {hot_ok}/{len(hot)} served ({stale} STALE); breaker open after {breaker_at}; "
-            f"then {len(fast)}/{len(after_open)} cold 503+RA within 50 ms (p99 {p99:.1f} ms), "
-            f"the other {len(slow)} half-open trial calls ({trial_text or '-'}), "
-            f"{len(slow) - len(trials)} slow outside a trial; recovery {fmt_s(rec)}", bool(met))
+            f"then {len(fast)}/{len(after_open)} cold 503+RA within 50 ms (p99 {p99:.1f} ms); "
+            f"{len(trials)} half-open trial calls {latencies(trials)}; "
+            f"{len(others)} others over 50 ms {latencies(others)}"
+            f"{hit_control(others, hot)}; recovery {fmt_s(rec)}", bool(met))
+
+
+def latencies(rs):
+    return f"({', '.join(f'{r.latency_ms:.0f}' for r in rs)} ms)" if rs else ""
+
+
+def hit_control(slow, hot):
+    """Latency of the cache hits sent within 0.5 s of the slow answers: when they are slow
+    too, the stall was the machine's or the process's, not the breaker path's."""
+    near = [r.latency_ms for r in hot if r.x_cache == "HIT" and
+            any(abs(r.sched - s.sched) <= 0.5 for s in slow)]
+    if not near:
+        return ""
+    return (f", while cache HITs sent within 0.5 s of them took p50 "
+            f"{percentile(near, 50):.0f} / max {max(near):.0f} ms")
 
 
 def half_open_trial(since_open_s):
