@@ -18,8 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from stack import (HOT_WORDS, Stack, StackOptions, hot_path, open_loop, percentile, rss_kib,  # noqa: E402
-                   search_path)
+from stack import (HOT_WORDS, Stack, StackOptions, hot_path, open_loop,  # noqa: E402
+                   percentile, rss_kib, search_path)
 
 OPEN_MS = 5000        # upstream.breaker.open_ms (the default, stated here for the goals)
 MAX_ATTEMPTS = 3      # upstream.retry.max_attempts (default)
@@ -50,13 +50,18 @@ async def at(loop, start, t):
 
 # Fault scripts: (stack, run, loop, start) -> None ------------------------------------------
 
-async def redis_kill(stack, run, loop, start):
-    await at(loop, start, run.fault_start)
-    stack.redis.signal(signal.SIGKILL)
-    await asyncio.to_thread(stack.redis.popen.wait)
-    await at(loop, start, run.fault_end)
-    await asyncio.to_thread(stack.start_redis)
-    run.fault_end = loop.time() - start  # recovery counts from Redis answering again
+def kill_and_restart(name):
+    """SIGKILL stack.<name> at the fault's start, start it again on its port at the end;
+    recovery counts from the moment it answers again."""
+    async def script(stack, run, loop, start):
+        await at(loop, start, run.fault_start)
+        proc = getattr(stack, name)
+        proc.signal(signal.SIGKILL)
+        await asyncio.to_thread(proc.popen.wait)
+        await at(loop, start, run.fault_end)
+        await asyncio.to_thread(getattr(stack, "start_" + name))
+        run.fault_end = loop.time() - start
+    return script
 
 
 async def redis_freeze(stack, run, loop, start):
@@ -73,15 +78,6 @@ def sim_fault(spec):
         await at(loop, start, run.fault_end)
         await asyncio.to_thread(stack.sim_control, "DELETE")
     return script
-
-
-async def sim_down(stack, run, loop, start):
-    await at(loop, start, run.fault_start)
-    stack.sim.signal(signal.SIGKILL)
-    await asyncio.to_thread(stack.sim.popen.wait)
-    await at(loop, start, run.fault_end)
-    await asyncio.to_thread(stack.start_sim)
-    run.fault_end = loop.time() - start  # recovery counts from scout-sim listening again
 
 
 async def drain(stack, run, loop, start):
@@ -103,11 +99,13 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("redis_kill", "Redis SIGKILLed, restarted 5 s later (empty)", redis_kill, 5),
+    Scenario("redis_kill", "Redis SIGKILLed, restarted 5 s later (empty)",
+             kill_and_restart("redis"), 5),
     Scenario("redis_freeze", "Redis frozen (SIGSTOP) for 5 s", redis_freeze, 5),
     Scenario("sim_503", "scout-sim answers 30 % of calls with http_503 (window: half the run)",
              sim_fault({"kind": "http_503", "rate": 0.3}), 0.5),
-    Scenario("sim_down", "scout-sim SIGKILLed, back on the same port 10 s later", sim_down, 10),
+    Scenario("sim_down", "scout-sim SIGKILLed, back on the same port 10 s later",
+             kill_and_restart("sim"), 10),
     Scenario("sim_timeout", "scout-sim never answers (timeout fault) for 10 s",
              sim_fault({"kind": "timeout"}), 10),
     Scenario("sim_slow", "scout-sim answers 2 s late (delay fault) for 10 s",
@@ -201,11 +199,11 @@ def first_after(results, t, cond):
     return min(done) if done else None
 
 
-def recovery(scenario, run, results):
+def recovery(name, run, results):
     """Seconds from the fault's end to the first sign of health it can show."""
-    if scenario.name.startswith("redis"):
+    if name.startswith("redis"):
         t = first_after(results, run.fault_end, lambda r: r.x_cache_l2 == "ok")
-    elif scenario.name == "drain":
+    elif name == "drain":
         return None
     else:
         t = first_after(results, run.fault_end,
@@ -237,7 +235,7 @@ def goal(scenario, run, results):
     new = [r for r in during if r.kind == "new"]
     hot_ok = sum(r.ok for r in hot)
     slowest = max((r.latency_ms for r in new), default=0)
-    rec = recovery(scenario, run, results)
+    rec = recovery(scenario.name, run, results)
     # A half-open probe sent just before the fault ends waits out its attempt deadline, fails
     # and opens the breaker again for open_ms: recovery may take open_ms + attempt_timeout.
     bound = (OPEN_MS + ATTEMPT_TIMEOUT_MS) / 1000 + 1
@@ -263,7 +261,7 @@ def sim_down_goal(run, results, during):
     # calls to the dead upstream (refused, retried), not answers of an open breaker.
     trials = [r for r in slow if half_open_trial(r.sched - opened)]
     p99 = percentile([r.latency_ms for r in after_open], 99) if after_open else float("nan")
-    rec = recovery(Scenario("sim_down", "", None, 0), run, results)
+    rec = recovery("sim_down", run, results)
     breaker_at = f"{opened - run.fault_start:.2f} s" if opened is not None else "never"
     met = (hot_ok == len(hot) and after_open and len(trials) == len(slow)
            and rec is not None and rec <= OPEN_MS / 1000 + 1)
@@ -325,13 +323,15 @@ def analyse(scenario, run, results):
     during = phase(results, run.fault_start, run.fault_end)
     after = phase(results, run.fault_end, d)
     g, measured, met = goal(scenario, run, results)
-    rec = recovery(scenario, run, results)
+    rec = recovery(scenario.name, run, results)
+    if scenario.name == "drain":
+        rec = run.exit_at - run.fault_start
     return {
         "name": scenario.name, "what": scenario.what,
         "requests": len(results), "failures": failures(results),
         "stale": sum(r.x_cache == "STALE" for r in results),
         "before": p50_p99(before), "during": p50_p99(during), "after": p50_p99(after),
-        "recover": fmt_s(rec) if scenario.name != "drain" else f"exit {fmt_s(run.exit_at - run.fault_start)}",
+        "recover": ("exit " if scenario.name == "drain" else "") + fmt_s(rec),
         "rss": f"{run.rss_before / 1024:.0f} → {run.rss_after / 1024:.0f}",
         "goal": g, "measured": measured, "met": met,
     }
