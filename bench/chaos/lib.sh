@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sets CHAOS_SCOUT_BIN, CHAOS_SIM_BIN, BUILD_NAME for the caller
 # Shared by run.sh and soak.sh (sourced, not run): the scout and scout-sim binaries to use.
 # CHAOS_SCOUT_BIN and CHAOS_SIM_BIN name existing binaries (ctest passes its build's);
 # CHAOS_BUILD names an existing build directory (build/asan); otherwise the release preset is
