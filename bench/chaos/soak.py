@@ -161,6 +161,9 @@ def svg_plot(samples, title):
         out.append(f'<text x="{left - 5}" y="{y0 + 10}" text-anchor="end">{vmax:.1f}</text>')
         out.append(f'<text x="{left - 5}" y="{y0 + ph}" text-anchor="end">0</text>')
         out.append(f'<text x="{w}" y="{y0 + ph + 15}" text-anchor="end">{tmax:.0f} min</text>')
+        if label.startswith("L1") and all(s["l1_bytes"] is None for s in samples):
+            out.append(f'<text x="{left + 10}" y="{y0 + ph / 2}">not exported by this build '
+                       '(no scout_cache_*bytes gauge on /metrics)</text>')
         for j, (name, f, colour) in enumerate(series):
             pts = " ".join(f"{left + (s['t'] / 60) / tmax * (w - left):.1f},"
                            f"{y0 + ph - f(s) / vmax * ph:.1f}" for s in samples if f(s) == f(s))
