@@ -270,13 +270,13 @@ def sim_down_goal(run, results, during):
             f"is open; recovery <= open_ms + 1 s = {OPEN_MS / 1000 + 1:.0f} s",
             f"hot {hot_ok}/{len(hot)} served ({stale} STALE); breaker open after {breaker_at}; "
             f"then {len(fast)}/{len(after_open)} cold 503+RA within 50 ms (p99 {p99:.1f} ms); "
-            f"{len(trials)} half-open trial calls {latencies(trials)}; "
-            f"{len(others)} others over 50 ms {latencies(others)}"
+            f"{len(trials)} half-open trial calls{latencies(trials)}; "
+            f"{len(others)} others over 50 ms{latencies(others)}"
             f"{hit_control(others, hot)}; recovery {fmt_s(rec)}", bool(met))
 
 
 def latencies(rs):
-    return f"({', '.join(f'{r.latency_ms:.0f}' for r in rs)} ms)" if rs else ""
+    return f" ({', '.join(f'{r.latency_ms:.0f}' for r in rs)} ms)" if rs else ""
 
 
 def hit_control(slow, hot):
