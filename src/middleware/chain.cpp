@@ -1,8 +1,11 @@
 #include <scout/middleware/access_log.hpp>
 #include <scout/middleware/admin_auth.hpp>
 #include <scout/middleware/chain.hpp>
+#include <scout/middleware/compression.hpp>
+#include <scout/middleware/conditional.hpp>
 #include <scout/middleware/recover.hpp>
 #include <scout/middleware/request_id.hpp>
+#include <scout/middleware/security_headers.hpp>
 
 namespace scout::middleware {
 
@@ -31,6 +34,13 @@ void assemble(http::Pipeline& pipeline, const ChainContext& context) {
     // admin_auth before any work on admin routes; other routes pass through at the cost of
     // one flag test.
     pipeline.use(AdminAuth(context.config.admin.token));
+
+    // Response hooks, in this order: compression picks the representation (and its ETag),
+    // conditional compares the request's validators with it, security headers go last so
+    // that a 406 or a 304 carries them too.
+    pipeline.on_response(Compression(context.shared_state<CompressionState>()));
+    pipeline.on_response(Conditional{});
+    pipeline.on_response(SecurityHeaders{});
 }
 
 }  // namespace scout::middleware
