@@ -3,6 +3,7 @@
 #include <scout/cache/cache_key.hpp>
 #include <scout/cache/cached_response.hpp>
 #include <scout/cache/lru_cache.hpp>
+#include <scout/middleware/gzip.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -129,7 +130,7 @@ BENCHMARK(BM_StrongEtag15KB);
 void BM_GzipCompress15KB(benchmark::State& state) {
     const std::string body = search_body();
     for (auto _ : state) {
-        auto gz = scout::cache::gzip_compress(body, static_cast<int>(state.range(0)));
+        auto gz = scout::middleware::gzip_compress(body, static_cast<int>(state.range(0)));
         benchmark::DoNotOptimize(gz);
     }
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(body.size()));

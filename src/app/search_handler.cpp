@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -18,45 +17,6 @@ namespace scout::app {
 namespace {
 
 namespace field = boost::beast::http;
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-// The gzip representation gets its own strong validator, derived from the identity one.
-std::string gzip_etag(std::string_view etag) {
-    if (etag.size() >= 2 && etag.back() == '"') {
-        return std::string(etag.substr(0, etag.size() - 1)) + "-gz\"";
-    }
-    return std::string(etag) + "-gz";
-}
-
-// The same into `buffer` when it fits, else into `fallback`.
-std::string_view gzip_etag(std::string_view etag, std::span<char> buffer, std::string& fallback) {
-    if (etag.size() + 3 > buffer.size()) {
-        fallback = gzip_etag(etag);
-        return fallback;
-    }
-    const bool quoted = etag.size() >= 2 && etag.back() == '"';
-    const std::string_view stem = quoted ? etag.substr(0, etag.size() - 1) : etag;
-    const std::string_view suffix = quoted ? "-gz\"" : "-gz";
-    std::copy(stem.begin(), stem.end(), buffer.begin());
-    std::copy(
-        suffix.begin(), suffix.end(), buffer.begin() + static_cast<std::ptrdiff_t>(stem.size())
-    );
-    return {buffer.data(), stem.size() + suffix.size()};
-}
 
 // "public, max-age=<seconds>" formatted into `buffer`.
 std::string_view max_age(std::int64_t seconds, std::span<char, 48> buffer) {
@@ -70,52 +30,6 @@ std::string_view max_age(std::int64_t seconds, std::span<char, 48> buffer) {
 }
 
 }  // namespace
-
-bool accepts_gzip(std::string_view accept_encoding) {
-    std::size_t start = 0;
-    while (start <= accept_encoding.size()) {
-        const auto comma = std::min(accept_encoding.find(',', start), accept_encoding.size());
-        std::string_view item = trim(accept_encoding.substr(start, comma - start));
-        start = comma + 1;
-        const auto semi = item.find(';');
-        const std::string_view coding = trim(item.substr(0, semi));
-        if (!iequals(coding, "gzip") && coding != "*") {
-            continue;
-        }
-        if (semi == std::string_view::npos) {
-            return true;
-        }
-        std::string_view param = trim(item.substr(semi + 1));
-        if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-            param = trim(param.substr(2));
-            // q=0, q=0.0, q=0.000 refuse; anything else accepts.
-            const bool zero = !param.empty() && param[0] == '0' &&
-                              param.find_first_not_of("0.", 0) == std::string_view::npos;
-            return !zero;
-        }
-        return true;
-    }
-    return false;
-}
-
-bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-    if (trim(if_none_match) == "*") {
-        return true;
-    }
-    std::size_t start = 0;
-    while (start <= if_none_match.size()) {
-        const auto comma = std::min(if_none_match.find(',', start), if_none_match.size());
-        std::string_view candidate = trim(if_none_match.substr(start, comma - start));
-        start = comma + 1;
-        if (candidate.starts_with("W/")) {
-            candidate.remove_prefix(2);
-        }
-        if (!candidate.empty() && candidate == etag) {
-            return true;
-        }
-    }
-    return false;
-}
 
 http::Response upstream_error_response(
     const upstream::UpstreamError& error, const http::RequestContext& ctx
@@ -232,16 +146,10 @@ http::Response SearchHandler::respond(
         return upstream_error_response(*result.upstream, ctx);
     }
 
-    // Runs on every cache hit: the validators and Cache-Control are formatted on the stack and
-    // the fields inserted (the response is new, nothing to replace).
+    // Runs on every cache hit: Cache-Control is formatted on the stack and the fields
+    // inserted (the response is new, nothing to replace). The ETag and the gzip bytes travel
+    // with the response; the conditional and compression middlewares use them.
     const cache::CachedResponse& cached = *result.response;
-    const bool gzip = cached.gzip_body && accepts_gzip(ctx.request[field::field::accept_encoding]);
-    std::array<char, 128> etag_buffer{};
-    std::string gzip_etag_fallback;  // only for an ETag too long for the buffer
-    std::string_view etag = cached.etag;
-    if (gzip) {
-        etag = gzip_etag(cached.etag, etag_buffer, gzip_etag_fallback);
-    }
     const std::string_view x_cache = result.cache == search::SearchResult::CacheState::kHit ? "HIT"
                                      : result.cache == search::SearchResult::CacheState::kStale
                                          ? "STALE"
@@ -256,21 +164,10 @@ http::Response SearchHandler::respond(
     }
 
     http::Response response{http::Status::ok, ctx.request.version()};
-    const auto if_none_match = ctx.request[field::field::if_none_match];
-    if (!if_none_match.empty() && (etag_matches(if_none_match, cached.etag) ||
-                                   etag_matches(if_none_match, gzip_etag(cached.etag)))) {
-        response.result(http::Status::not_modified);
-    } else {
-        response.insert(field::field::content_type, cached.content_type);
-        if (gzip) {
-            response.insert(field::field::content_encoding, "gzip");
-            response.body() = cached.gzip_body;
-        } else {
-            response.body() = cached.body;
-        }
-    }
-    response.insert(field::field::etag, etag);
-    response.insert(field::field::vary, "Accept-Encoding");
+    response.insert(field::field::content_type, cached.content_type);
+    response.body() = cached.body;
+    response.body().set_precompressed_gzip(cached.gzip_body);
+    response.insert(field::field::etag, cached.etag);
     response.insert(field::field::cache_control, cache_control);
     response.insert("X-Cache", x_cache);
     // "unavailable": Redis is configured but down; this instance serves memory-only.

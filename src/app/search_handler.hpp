@@ -1,7 +1,8 @@
 // HTTP glue of the search API: GET /search and POST /api/products/smart-search (the older
 // Python service's endpoint, same pipeline and response). Parses parameters (400 naming the
-// parameter), runs the worker's SearchService and writes the cached representation: ETag
-// and If-None-Match (304), gzip when accepted, X-Cache, Cache-Control, Vary.
+// parameter), runs the worker's SearchService and answers with the cached representation:
+// body, its ETag and its pre-compressed gzip (which the conditional and compression
+// middlewares use), X-Cache and Cache-Control.
 // One per worker; not thread-safe.
 #pragma once
 
@@ -74,8 +75,7 @@ private:
     // Parses the request and runs the search service (L1, L2, single-flight, upstream).
     [[nodiscard]] awaitable<http::Response> search(http::RequestContext& ctx) const;
 
-    // The response for a search outcome: the cached representation (304, gzip, headers) or
-    // the error.
+    // The response for a search outcome: the cached representation or the error.
     [[nodiscard]] http::Response respond(
         const http::RequestContext& ctx, const search::SearchResult& result
     ) const;
@@ -92,11 +92,5 @@ private:
 http::Response upstream_error_response(
     const upstream::UpstreamError& error, const http::RequestContext& ctx
 );
-
-// Whether an Accept-Encoding header value accepts gzip (a "gzip" or "*" token, q > 0).
-bool accepts_gzip(std::string_view accept_encoding);
-
-// Whether an If-None-Match header value matches `etag` (weak comparison, "*" matches).
-bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
 }  // namespace scout::app

@@ -1,9 +1,9 @@
 #include <scout/cache/cached_response.hpp>
+#include <scout/middleware/gzip.hpp>
 
 #include "cache/digest.hpp"
 
 #include <openssl/crypto.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -20,8 +20,6 @@ namespace {
 using std::chrono::nanoseconds;
 using std::chrono::system_clock;
 
-constexpr int kGzipWindowBits = 15 + 16;  // 32 KiB window, gzip wrapper
-constexpr int kMemLevel = 8;
 constexpr std::uint8_t kFlagGzip = 0x01;
 // Times outside [epoch, ~2200-01-01] are rejected on decode: nothing legitimate is there, and
 // the bound keeps every later time_point computation far from overflow.
@@ -117,58 +115,6 @@ private:
     std::string_view data_;
 };
 
-// Owns a z_stream for the duration of one call.
-class Deflater {
-public:
-    explicit Deflater(int level) {
-        const int rc = deflateInit2(
-            &stream_, level, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY
-        );
-        if (rc == Z_STREAM_ERROR) {
-            throw std::invalid_argument("gzip_compress: level must be -1 or 0-9");
-        }
-        if (rc != Z_OK) {
-            throw std::bad_alloc();
-        }
-    }
-    Deflater(const Deflater&) = delete;
-    Deflater& operator=(const Deflater&) = delete;
-    Deflater(Deflater&&) = delete;
-    Deflater& operator=(Deflater&&) = delete;
-    ~Deflater() { deflateEnd(&stream_); }
-
-    z_stream& stream() { return stream_; }
-
-private:
-    z_stream stream_{};
-};
-
-class Inflater {
-public:
-    Inflater() { ok_ = inflateInit2(&stream_, kGzipWindowBits) == Z_OK; }
-    Inflater(const Inflater&) = delete;
-    Inflater& operator=(const Inflater&) = delete;
-    Inflater(Inflater&&) = delete;
-    Inflater& operator=(Inflater&&) = delete;
-    ~Inflater() {
-        if (ok_) {
-            inflateEnd(&stream_);
-        }
-    }
-
-    [[nodiscard]] bool ok() const { return ok_; }
-    z_stream& stream() { return stream_; }
-
-private:
-    z_stream stream_{};
-    bool ok_ = false;
-};
-
-// zlib's next_in is not const-qualified (ZLIB_CONST is not defined); it never writes through it.
-Bytef* input_bytes(const char* data) {
-    return reinterpret_cast<Bytef*>(const_cast<char*>(data));
-}
-
 }  // namespace
 
 std::size_t CachedResponse::bytes() const {
@@ -189,7 +135,7 @@ CachedResponse make_cached_response(
     response.etag = strong_etag(body);
     response.content_type = std::move(content_type);
     if (!body.empty() && body.size() >= gzip_min_bytes) {
-        std::string gzipped = gzip_compress(body, gzip_level);
+        std::string gzipped = middleware::gzip_compress(body, gzip_level);
         if (gzipped.size() < body.size()) {
             gzipped.shrink_to_fit();
             response.gzip_body = std::make_shared<const std::string>(std::move(gzipped));
@@ -309,71 +255,6 @@ Decoded decode(std::string_view encoded, ValueBinding binding) {
     response.fetched_at = from_ns(fetched_ns);
     response.expires_at = from_ns(expires_ns);
     return {DecodeStatus::kOk, std::move(response)};
-}
-
-std::string gzip_compress(std::string_view data, int level) {
-    Deflater deflater(level);
-    z_stream& zs = deflater.stream();
-    std::string out;
-    out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
-    std::size_t produced = 0;
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        if (zs.avail_in == 0 && !data.empty()) {
-            const std::size_t chunk = std::min<std::size_t>(data.size(), UINT_MAX);
-            zs.next_in = input_bytes(data.data());
-            zs.avail_in = static_cast<uInt>(chunk);
-            data.remove_prefix(chunk);
-        }
-        if (produced == out.size()) {
-            out.resize(out.size() * 2 + 64);
-        }
-        const std::size_t room = std::min<std::size_t>(out.size() - produced, UINT_MAX);
-        zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-        zs.avail_out = static_cast<uInt>(room);
-        rc = deflate(&zs, data.empty() ? Z_FINISH : Z_NO_FLUSH);
-        produced += room - zs.avail_out;
-        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-            throw std::bad_alloc();  // Z_STREAM_ERROR cannot happen with a valid stream
-        }
-    }
-    out.resize(produced);
-    return out;
-}
-
-std::optional<std::string> gzip_decompress(std::string_view gzip, std::size_t max_out) {
-    Inflater inflater;
-    if (!inflater.ok()) {
-        return std::nullopt;
-    }
-    z_stream& zs = inflater.stream();
-    std::string out;
-    std::array<char, 16384> buffer{};
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        if (zs.avail_in == 0 && !gzip.empty()) {
-            const std::size_t chunk = std::min<std::size_t>(gzip.size(), UINT_MAX);
-            zs.next_in = input_bytes(gzip.data());
-            zs.avail_in = static_cast<uInt>(chunk);
-            gzip.remove_prefix(chunk);
-        }
-        zs.next_out = reinterpret_cast<Bytef*>(buffer.data());
-        zs.avail_out = static_cast<uInt>(buffer.size());
-        rc = inflate(&zs, Z_NO_FLUSH);
-        // Z_BUF_ERROR means no progress was possible: the input ended before the stream did.
-        if (rc != Z_OK && rc != Z_STREAM_END) {
-            return std::nullopt;
-        }
-        const std::size_t produced = buffer.size() - zs.avail_out;
-        if (produced > max_out - out.size()) {
-            return std::nullopt;
-        }
-        out.append(buffer.data(), produced);
-    }
-    if (zs.avail_in != 0 || !gzip.empty()) {
-        return std::nullopt;  // bytes after the gzip member
-    }
-    return out;
 }
 
 std::string strong_etag(std::string_view body) {

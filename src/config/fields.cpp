@@ -320,6 +320,10 @@ std::vector<Field> build_table() {
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
         setting<&C::monitoring, &MonitoringConfig::slow_request_ms>("monitoring.slow_request_ms", int_between(1, kHourMs), kReloadable, "A request at least this slow is logged as a warning with its timing breakdown and kept for /api/monitoring/slow-requests"),
 
+        setting<&C::compression, &CompressionConfig::enabled>("compression.enabled", any_boolean(), kReloadable, "gzip responses for clients that accept it (every route)"),
+        setting<&C::compression, &CompressionConfig::min_bytes>("compression.min_bytes", int_between(0, 64 * kMiB), kReloadable, "Smallest body compressed; smaller ones are sent as they are"),
+        setting<&C::compression, &CompressionConfig::level>("compression.level", int_between(1, 9), kReloadable, "zlib level: 1 fastest, 9 smallest"),
+
         setting<&C::log, &Lg::level>("log.level", one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}), kReloadable, "Minimum level written"),
         setting<&C::log, &Lg::format>("log.format", one_of({"json", "text"}), kPlain, "One JSON object per line, or human-readable text"),
         setting<&C::log, &Lg::file>("log.file", any_string("any path; empty = stdout only"), kPlain, "Log file (rotated); empty writes to stdout only"),

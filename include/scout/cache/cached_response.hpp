@@ -1,6 +1,7 @@
 // The value a /search cache hit serves as is (body, gzip body, ETag ready: the hot-path rule),
-// its L2 wire format, and the gzip / ETag helpers that build it. Cache area. Immutable once
-// built and shared as std::shared_ptr<const CachedResponse>; the free functions are thread-safe.
+// its L2 wire format, and the ETag helper that builds it (gzip: middleware/gzip.hpp). Cache area.
+// Immutable once built and shared as std::shared_ptr<const CachedResponse>; the free functions are
+// thread-safe.
 #pragma once
 
 #include <chrono>
@@ -86,16 +87,6 @@ struct Decoded {
 [[nodiscard]] bool is_safe_content_type(std::string_view content_type);
 
 // ---- Helpers ------------------------------------------------------------------------------
-
-// gzip (RFC 1952) of `data` at zlib `level` 0-9 (or -1 for zlib's default). Throws
-// std::invalid_argument for another level, std::bad_alloc when zlib runs out of memory.
-[[nodiscard]] std::string gzip_compress(std::string_view data, int level = 6);
-
-// The data inside one complete gzip member; nullopt if the input is corrupt, truncated, has
-// trailing bytes, or would inflate to more than `max_out` bytes.
-[[nodiscard]] std::optional<std::string> gzip_decompress(
-    std::string_view gzip, std::size_t max_out
-);
 
 // Strong ETag: the first 128 bits of SHA-256(body) as 32 lower-case hex digits, quoted.
 [[nodiscard]] std::string strong_etag(std::string_view body);

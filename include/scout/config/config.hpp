@@ -82,6 +82,13 @@ struct MonitoringConfig {
     int slow_request_ms = 3'000;  // a request this slow is logged and kept (reloadable)
 };
 
+// gzip by the compression middleware, on every route (all reloadable).
+struct CompressionConfig {
+    bool enabled = true;
+    std::size_t min_bytes = 1024;  // smaller bodies are sent as they are
+    int level = 6;                 // zlib level 1 (fastest) - 9 (smallest)
+};
+
 struct LogConfig {
     std::string level = "info";   // trace|debug|info|warn|error|critical|off (reloadable)
     std::string format = "json";  // "json" or "text"
@@ -138,6 +145,7 @@ struct Config {
     RedisConfig redis;
     AdminConfig admin;
     MonitoringConfig monitoring;
+    CompressionConfig compression;
     LogConfig log;
     CacheConfig cache;
     SearchConfig search;

@@ -1,5 +1,7 @@
 // Response body for Beast that either owns its bytes or shares an immutable buffer, so a
-// cached response (body, gzip form) is written without copying. Not thread-safe per value;
+// cached response (body, gzip form) is written without copying. A body may also carry the
+// same bytes already gzip-compressed: the compression middleware then sends those instead
+// of compressing again. Not thread-safe per value;
 // shared buffers are immutable and may be read from any thread.
 #pragma once
 
@@ -34,10 +36,20 @@ struct SharedBody {
         void clear() {
             shared_.reset();
             owned_.clear();
+            gzip_.reset();
+        }
+
+        // The gzip of these bytes, when the producer has it (else null).
+        [[nodiscard]] const std::shared_ptr<const std::string>& precompressed_gzip() const {
+            return gzip_;
+        }
+        void set_precompressed_gzip(std::shared_ptr<const std::string> gzip) {
+            gzip_ = std::move(gzip);
         }
 
     private:
         std::shared_ptr<const std::string> shared_;
+        std::shared_ptr<const std::string> gzip_;
         std::string owned_;
     };
 

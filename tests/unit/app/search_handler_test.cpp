@@ -6,29 +6,6 @@
 namespace scout::app {
 namespace {
 
-TEST(AcceptsGzip, HonoursTokensAndQValues) {
-    EXPECT_TRUE(accepts_gzip("gzip"));
-    EXPECT_TRUE(accepts_gzip("br, gzip;q=0.8, deflate"));
-    EXPECT_TRUE(accepts_gzip("GZIP"));
-    EXPECT_TRUE(accepts_gzip("*"));
-    EXPECT_FALSE(accepts_gzip(""));
-    EXPECT_FALSE(accepts_gzip("identity"));
-    EXPECT_FALSE(accepts_gzip("br, deflate"));
-    EXPECT_FALSE(accepts_gzip("gzip;q=0"));
-    EXPECT_FALSE(accepts_gzip("gzip;q=0.000"));
-    EXPECT_FALSE(accepts_gzip("x-gzip-ish"));
-}
-
-TEST(EtagMatches, UsesWeakComparisonOverAList) {
-    EXPECT_TRUE(etag_matches("\"abc\"", "\"abc\""));
-    EXPECT_TRUE(etag_matches("\"x\", \"abc\"", "\"abc\""));
-    EXPECT_TRUE(etag_matches("W/\"abc\"", "\"abc\""));
-    EXPECT_TRUE(etag_matches("*", "\"abc\""));
-    EXPECT_FALSE(etag_matches("\"abd\"", "\"abc\""));
-    EXPECT_FALSE(etag_matches("abc", "\"abc\""));
-    EXPECT_FALSE(etag_matches("", "\"abc\""));
-}
-
 TEST(UpstreamErrorResponse, MapsClassesToStatusAndRetryAfter) {
     http::RequestContext ctx;
     ctx.request_id = "rid";

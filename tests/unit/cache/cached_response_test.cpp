@@ -1,4 +1,5 @@
 #include <scout/cache/cached_response.hpp>
+#include <scout/middleware/gzip.hpp>
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -248,25 +249,26 @@ TEST(CachedResponse, RandomAndMutatedInputsNeverDecodeOrCrash) {
 
 TEST(Gzip, RoundTripsAndShrinksJson) {
     const std::string body = json_body(15'000);
-    const std::string gz = gzip_compress(body);
+    const std::string gz = middleware::gzip_compress(body);
     ASSERT_GE(gz.size(), 18U);
     EXPECT_EQ(static_cast<unsigned char>(gz[0]), 0x1FU);  // gzip magic
     EXPECT_EQ(static_cast<unsigned char>(gz[1]), 0x8BU);
     EXPECT_LT(gz.size(), body.size() / 3);
-    const auto back = gzip_decompress(gz, body.size());
+    const auto back = middleware::gzip_decompress(gz, body.size());
     ASSERT_TRUE(back.has_value());
     EXPECT_EQ(*back, body);
 }
 
 TEST(Gzip, RoundTripsEmptyAndIncompressibleInput) {
-    const auto empty = gzip_decompress(gzip_compress(""), 0);
+    const auto empty = middleware::gzip_decompress(middleware::gzip_compress(""), 0);
     ASSERT_TRUE(empty.has_value());
     EXPECT_TRUE(empty->empty());
 
     std::mt19937 rng(7);
     const std::string noise = random_bytes(rng, 200'000);
     for (const int level : {0, 1, 9, -1}) {
-        const auto back = gzip_decompress(gzip_compress(noise, level), noise.size());
+        const auto back =
+            middleware::gzip_decompress(middleware::gzip_compress(noise, level), noise.size());
         ASSERT_TRUE(back.has_value()) << level;
         EXPECT_EQ(*back, noise);
     }
@@ -274,18 +276,18 @@ TEST(Gzip, RoundTripsEmptyAndIncompressibleInput) {
 
 TEST(Gzip, DecompressRejectsOversizeTruncatedTrailingAndGarbage) {
     const std::string body = json_body(20'000);
-    const std::string gz = gzip_compress(body);
-    EXPECT_FALSE(gzip_decompress(gz, body.size() - 1).has_value());
-    EXPECT_FALSE(gzip_decompress(gz.substr(0, gz.size() - 1), body.size()).has_value());
-    EXPECT_FALSE(gzip_decompress(gz.substr(0, gz.size() / 2), body.size()).has_value());
-    EXPECT_FALSE(gzip_decompress(gz + "junk", body.size()).has_value());
-    EXPECT_FALSE(gzip_decompress("", 100).has_value());
-    EXPECT_FALSE(gzip_decompress(body, body.size()).has_value());
+    const std::string gz = middleware::gzip_compress(body);
+    EXPECT_FALSE(middleware::gzip_decompress(gz, body.size() - 1).has_value());
+    EXPECT_FALSE(middleware::gzip_decompress(gz.substr(0, gz.size() - 1), body.size()).has_value());
+    EXPECT_FALSE(middleware::gzip_decompress(gz.substr(0, gz.size() / 2), body.size()).has_value());
+    EXPECT_FALSE(middleware::gzip_decompress(gz + "junk", body.size()).has_value());
+    EXPECT_FALSE(middleware::gzip_decompress("", 100).has_value());
+    EXPECT_FALSE(middleware::gzip_decompress(body, body.size()).has_value());
 }
 
 TEST(Gzip, RejectsInvalidLevel) {
-    EXPECT_THROW((void)gzip_compress("x", 10), std::invalid_argument);
-    EXPECT_THROW((void)gzip_compress("x", -2), std::invalid_argument);
+    EXPECT_THROW((void)middleware::gzip_compress("x", 10), std::invalid_argument);
+    EXPECT_THROW((void)middleware::gzip_compress("x", -2), std::invalid_argument);
 }
 
 TEST(StrongEtag, IsQuotedFirst128BitsOfSha256) {
@@ -303,7 +305,7 @@ TEST(CachedResponse, MakeCachedResponseGzipsOnlyWhenWorthIt) {
     EXPECT_EQ(big.etag, strong_etag(body));
     EXPECT_EQ(big.content_type, "application/json");
     ASSERT_TRUE(big.gzip_body);
-    EXPECT_EQ(gzip_decompress(*big.gzip_body, body.size()), body);
+    EXPECT_EQ(middleware::gzip_decompress(*big.gzip_body, body.size()), body);
     EXPECT_GT(big.bytes(), body.size() + big.gzip_body->size());
 
     const CachedResponse small = make_cached_response("{}", "application/json");
