@@ -11,7 +11,7 @@ void assemble(http::Pipeline& pipeline, const ChainContext& context) {
     pipeline.use(RequestId{});
     // access_log next: it times the whole chain and logs and counts the final status,
     // including the 500 that recover produces and any short-circuit (401, 403, 304).
-    pipeline.use(AccessLog(context.metrics, context.journal, pipeline.router()));
+    pipeline.use(AccessLog(context.config.log.access, context.metrics, context.journal, pipeline.router()));
     // recover innermost of the framing middlewares: an exception from a handler or a later
     // middleware becomes a JSON 500 that the two above still decorate and log.
     pipeline.use(Recover{});
