@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -60,10 +61,11 @@ void stop(ScoutProcess& scout) {
 TEST(AccessLog, ALineCarriesTheQueryWithSecretsRedactedTheCacheResultAndTheErrorCode) {
     SimProcess sim;
     ScoutProcess scout(with_sim(sim));
-    const std::string search = "/search?q=earbuds&page_size=5&api_key=hunter2";
+    const std::string search = "/search?q=earbuds&page_size=5";
     ASSERT_EQ(http_get(scout.port(), search)->status, 200);  // miss
     ASSERT_EQ(http_get(scout.port(), search)->status, 200);  // L1 hit
-    ASSERT_EQ(http_get(scout.port(), "/search?q=")->status, 400);
+    // Scout refuses unknown parameters, but their values still reach the log line.
+    ASSERT_EQ(http_get(scout.port(), "/search?q=x&api_key=hunter2")->status, 400);
     stop(scout);
 
     const auto lines = access_lines(scout);
@@ -72,15 +74,17 @@ TEST(AccessLog, ALineCarriesTheQueryWithSecretsRedactedTheCacheResultAndTheError
     for (const json& line : lines) {
         EXPECT_EQ(line.dump().find("hunter2"), std::string::npos) << line.dump();
         if (line["path"] == "/search" && line["status"] == 200) {
-            EXPECT_EQ(line["query"], "q=earbuds&page_size=5&api_key=REDACTED");
+            EXPECT_EQ(line["query"], "q=earbuds&page_size=5");
             caches.push_back(line["cache"]);
         }
         if (line["status"] == 400) {
             saw_error = true;
             EXPECT_EQ(line["error"], "invalid_parameter");
+            EXPECT_EQ(line["query"], "q=x&api_key=REDACTED");
         }
     }
-    EXPECT_EQ(caches, (std::vector<std::string>{"MISS", "HIT_L1"}));
+    std::sort(caches.begin(), caches.end());  // two workers: their batches come in any order
+    EXPECT_EQ(caches, (std::vector<std::string>{"HIT_L1", "MISS"}));
     EXPECT_TRUE(saw_error);
 }
 
