@@ -88,8 +88,7 @@ awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) c
     co_return co_await search(ctx);
 }
 
-std::optional<http::Response> SearchHandler::answer_from_cache(const http::RequestContext& ctx
-) const {
+std::optional<http::Response> SearchHandler::answer_from_cache(http::RequestContext& ctx) const {
     // A URL seen before whose page is fresh in L1: no parsing, no key, no suspension.
     if (input_ != Input::kQueryString) {
         return std::nullopt;
@@ -130,9 +129,8 @@ awaitable<http::Response> SearchHandler::search(http::RequestContext& ctx) const
     co_return respond(ctx, result);
 }
 
-http::Response SearchHandler::respond(
-    const http::RequestContext& ctx, const search::SearchResult& result
-) const {
+http::Response SearchHandler::respond(http::RequestContext& ctx, const search::SearchResult& result)
+    const {
     if (result.bad_request) {
         return http::error_response(
             http::Status::bad_request,
@@ -154,6 +152,7 @@ http::Response SearchHandler::respond(
                                      : result.cache == search::SearchResult::CacheState::kStale
                                          ? "STALE"
                                          : "MISS";
+    ctx.cache_status = x_cache != "HIT" ? x_cache : result.from_l2 ? "HIT_L2" : "HIT_L1";
     std::array<char, 48> cache_control_buffer{};
     std::string_view cache_control = "no-cache";
     if (result.cache != search::SearchResult::CacheState::kStale) {

@@ -70,14 +70,13 @@ private:
     static constexpr std::size_t kHotKeys = 4096;
 
     // The response when the URL was seen before and its page is fresh in L1, else nothing.
-    [[nodiscard]] std::optional<http::Response> answer_from_cache(const http::RequestContext& ctx
-    ) const;
+    [[nodiscard]] std::optional<http::Response> answer_from_cache(http::RequestContext& ctx) const;
     // Parses the request and runs the search service (L1, L2, single-flight, upstream).
     [[nodiscard]] awaitable<http::Response> search(http::RequestContext& ctx) const;
 
     // The response for a search outcome: the cached representation or the error.
     [[nodiscard]] http::Response respond(
-        const http::RequestContext& ctx, const search::SearchResult& result
+        http::RequestContext& ctx, const search::SearchResult& result
     ) const;
 
     std::shared_ptr<search::SearchService> service_;

@@ -329,6 +329,10 @@ std::vector<Field> build_table() {
         setting<&C::log, &Lg::file>("log.file", any_string("any path; empty = stdout only"), kPlain, "Log file (rotated); empty writes to stdout only"),
         setting<&C::log, &Lg::max_file_bytes>("log.max_file_bytes", int_between(kKiB, 10 * kGiB), kPlain, "Size at which the log file is rotated"),
         setting<&C::log, &Lg::max_files>("log.max_files", int_between(1, 100), kPlain, "Rotated log files kept"),
+        setting<&C::log, &Lg::access, &Lg::Access::enabled>("log.access.enabled", any_boolean(), kPlain, "One access log line per request (info level)"),
+        setting<&C::log, &Lg::access, &Lg::Access::buffer_bytes>("log.access.buffer_bytes", int_between(kKiB, kMiB), kPlain, "A worker's access lines are written in batches of this size"),
+        setting<&C::log, &Lg::access, &Lg::Access::flush_ms>("log.access.flush_ms", int_between(10, 60'000), kPlain, "Longest an access line waits in its worker's batch"),
+        setting<&C::log, &Lg::access, &Lg::Access::sample_2xx>("log.access.sample_2xx", real_between(0.0, 1.0, false), kPlain, "Share of 2xx access lines written; errors and slow requests are always written"),
 
         setting<&C::cache, &CacheConfig::memory, &CacheConfig::Memory::max_entries>("cache.memory.max_entries", int_between(1, 10'000'000), kPlain, "L1 (in-process LRU) entry bound"),
         setting<&C::cache, &CacheConfig::memory, &CacheConfig::Memory::max_bytes>("cache.memory.max_bytes", int_between(kMiB, 64 * kGiB), kPlain, "L1 (in-process LRU) byte bound"),

@@ -3,6 +3,7 @@
 // the backend; init/shutdown/flush are serialised by a control mutex that events never take.
 #include <scout/log/log.hpp>
 
+#include "log/batch_writer.hpp"
 #include "log/render.hpp"
 #include "log/sink.hpp"
 
@@ -37,6 +38,9 @@ constexpr const char* kSpdlogName = "scout";
 constexpr std::size_t kMaxNameSize = 256;
 // How long a flush waits for its barrier before posting another (see flush_backend).
 constexpr std::chrono::milliseconds kBarrierRetry{1'000};
+// How long a flush or shutdown waits for the batch writer (a stuck log file may never let
+// it finish; the process must still stop).
+constexpr std::chrono::milliseconds kBatchDrainLimit{2'000};
 
 spdlog::level::level_enum to_spdlog(Level level) {
     return static_cast<spdlog::level::level_enum>(static_cast<int>(level));
@@ -90,7 +94,7 @@ std::shared_ptr<Backend> make_async_backend(
     detail::DropReporting drops{
         [pool = std::weak_ptr(backend->pool)]() -> std::uint64_t {
             const auto alive = pool.lock();
-            return alive ? alive->overrun_counter() : 0;
+            return (alive ? alive->overrun_counter() : 0) + detail::dropped_batch_lines();
         },
         options.json,
         options.drop_report_interval};
@@ -215,15 +219,29 @@ Level level() {
 }
 
 void flush() {
+    detail::drain_batches(kBatchDrainLimit);
     flush_backend(*current_backend());
 }
 
 std::uint64_t dropped_events() {
     return state().retired_drops.load(std::memory_order_relaxed) +
-           backend_drops(*current_backend());
+           backend_drops(*current_backend()) + detail::dropped_batch_lines();
 }
 
+namespace detail {
+
+void write_batch(std::string_view lines) {
+    current_backend()->fanout->write_batch(lines);
+}
+
+bool json_lines() {
+    return current_backend()->json;
+}
+
+}  // namespace detail
+
 void shutdown() {
+    detail::drain_batches(kBatchDrainLimit);
     State& s = state();
     const std::lock_guard lock(s.control);
     auto previous = s.current.exchange(nullptr, std::memory_order_acq_rel);

@@ -336,6 +336,27 @@ void render_json_head(Out& out, std::string_view ts, Level level, std::string_vi
     out.push_back(',');
 }
 
+template <typename Out>
+void render_line_head(
+    Out& out, bool json, std::string_view ts, Level level, std::string_view logger
+) {
+    if (json) {
+        render_json_head(out, ts, level, logger);
+        return;
+    }
+    put(out, ts);
+    out.push_back(' ');
+    put(out, text_level(level));
+    put(out, " [");
+    append_text_escaped(out, logger);
+    put(out, "] ");
+}
+
+template <typename Out>
+void render_line_tail(Out& out, bool json) {
+    put(out, json ? "}\n" : "\n");
+}
+
 template void append_json_escaped(std::string&, std::string_view);
 template void append_json_escaped(Buffer&, std::string_view);
 template void append_text_escaped(std::string&, std::string_view);
@@ -346,6 +367,10 @@ template void render_text_body(std::string&, std::string_view, Fields);
 template void render_text_body(Buffer&, std::string_view, Fields);
 template void render_json_head(std::string&, std::string_view, Level, std::string_view);
 template void render_json_head(Buffer&, std::string_view, Level, std::string_view);
+template void render_line_head(std::string&, bool, std::string_view, Level, std::string_view);
+template void render_line_head(Buffer&, bool, std::string_view, Level, std::string_view);
+template void render_line_tail(std::string&, bool);
+template void render_line_tail(Buffer&, bool);
 
 void write_timestamp(char* out, std::chrono::system_clock::time_point time) {
     using std::chrono::days;

@@ -43,6 +43,15 @@ void render_text_body(Out& out, std::string_view msg, Fields fields);
 template <typename Out>
 void render_json_head(Out& out, std::string_view ts, Level level, std::string_view logger);
 
+// The start of a whole line: the JSON head, or `ts LEVEL [logger] ` in text.
+template <typename Out>
+void render_line_head(
+    Out& out, bool json, std::string_view ts, Level level, std::string_view logger
+);
+// The end of a whole line: `}` and the newline in JSON, the newline in text.
+template <typename Out>
+void render_line_tail(Out& out, bool json);
+
 // 2026-11-28T21:30:00.123Z (24 bytes).
 inline constexpr std::size_t kTimestampSize = 24;
 void write_timestamp(char* out, std::chrono::system_clock::time_point time);

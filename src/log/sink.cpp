@@ -29,6 +29,10 @@ std::string_view to_std(spdlog::string_view_t text) {
 
 void ScoutFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
     const std::string_view payload = to_std(msg.payload);
+    if (msg.source.filename == kBatchMarker) {
+        put(dest, payload);  // whole lines rendered by a LineBatch
+        return;
+    }
     const bool ours = msg.source.filename == kEventMarker;
     std::string_view name = to_std(msg.logger_name);
     std::string_view body = payload;
@@ -42,28 +46,15 @@ void ScoutFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_
     write_timestamp(ts.data(), msg.time);
     const std::string_view ts_text(ts.data(), ts.size());
     const Level level = from_spdlog(msg.level);
-    if (json_) {
-        render_json_head(dest, ts_text, level, name);
-        if (ours) {
-            put(dest, body);
-        } else {
-            render_json_body(dest, body, {});
-        }
-        put(dest, "}\n");
+    render_line_head(dest, json_, ts_text, level, name);
+    if (ours) {
+        put(dest, body);
+    } else if (json_) {
+        render_json_body(dest, body, {});
     } else {
-        put(dest, ts_text);
-        dest.push_back(' ');
-        put(dest, text_level(level));
-        put(dest, " [");
-        append_text_escaped(dest, name);
-        put(dest, "] ");
-        if (ours) {
-            put(dest, body);
-        } else {
-            append_text_escaped(dest, body);
-        }
-        dest.push_back('\n');
+        append_text_escaped(dest, body);
     }
+    render_line_tail(dest, json_);
 }
 
 std::unique_ptr<spdlog::formatter> ScoutFormatter::clone() const {
@@ -151,6 +142,16 @@ void FanoutSink::write_children(const spdlog::details::log_msg& msg) {
     if (error) {
         std::rethrow_exception(error);
     }
+}
+
+void FanoutSink::write_batch(std::string_view lines) {
+    const spdlog::details::log_msg batch(
+        spdlog::source_loc{kBatchMarker, 0, nullptr},
+        "scout",
+        spdlog::level::info,
+        spdlog::string_view_t(lines.data(), lines.size())
+    );
+    write_children(batch);
 }
 
 void FanoutSink::flush() {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 namespace scout::log::detail {
@@ -25,6 +26,8 @@ namespace scout::log::detail {
 // Inline variables: one address in the whole program, compared by pointer.
 inline constexpr char kEventMarker[] = "scout-log-event";
 inline constexpr char kBarrierMarker[] = "scout-log-barrier";
+// Whole lines rendered by a LineBatch (payload written as it is).
+inline constexpr char kBatchMarker[] = "scout-log-batch";
 
 // Minimum level; also filters third-party spdlog messages (the spdlog logger passes all).
 extern std::atomic<Level> g_min_level;
@@ -56,6 +59,9 @@ public:
 
     void log(const spdlog::details::log_msg& msg) override;
     void flush() override;
+    // Writes whole lines (a LineBatch's) to every child, from the batch writer thread: the
+    // children are thread-safe sinks, so this bypasses the async queue.
+    void write_batch(std::string_view lines);
     // The line format is fixed: spdlog::set_pattern / set_formatter from outside are ignored.
     void set_pattern(const std::string& /*pattern*/) override {}
     void set_formatter(std::unique_ptr<spdlog::formatter> /*formatter*/) override {}

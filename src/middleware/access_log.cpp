@@ -1,7 +1,11 @@
 #include <scout/http/router.hpp>
 #include <scout/middleware/access_log.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace scout::middleware {
@@ -9,12 +13,111 @@ namespace {
 
 constexpr std::array<const char*, 5> kClasses{"1xx", "2xx", "3xx", "4xx", "5xx"};
 
+// Parameter names whose values never reach a log line (case-insensitive match).
+bool secret_name(std::string_view name) {
+    constexpr std::array<std::string_view, 10> kSecrets{
+        "token",
+        "key",
+        "secret",
+        "password",
+        "passwd",
+        "sig",
+        "signature",
+        "auth",
+        "session",
+        "cred"};
+    std::array<char, 32> lower{};
+    const std::size_t n = std::min(name.size(), lower.size());
+    std::transform(
+        name.begin(),
+        name.begin() + static_cast<std::ptrdiff_t>(n),
+        lower.begin(),
+        [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); }
+    );
+    const std::string_view lowered(lower.data(), n);
+    return std::any_of(kSecrets.begin(), kSecrets.end(), [&](std::string_view secret) {
+        return lowered.find(secret) != std::string_view::npos;
+    });
+}
+
+// Appends as much of `text` as fits before `end`; returns whether all of it did.
+bool append(char*& at, char* end, std::string_view text) {
+    const auto n = std::min<std::size_t>(text.size(), static_cast<std::size_t>(end - at));
+    at = std::copy_n(text.data(), n, at);
+    return n == text.size();
+}
+
 }  // namespace
 
+std::string_view loggable_query(std::string_view query, std::span<char, kMaxLoggedQuery> out) {
+    constexpr std::string_view kCut = "...";
+    char* at = out.data();
+    char* const end = out.data() + out.size() - kCut.size();
+    std::size_t start = 0;
+    bool whole = true;
+    while (start < query.size() && whole) {
+        const auto amp = std::min(query.find('&', start), query.size());
+        const std::string_view pair = query.substr(start, amp - start);
+        const auto eq = pair.find('=');
+        const bool hide = eq != std::string_view::npos && secret_name(pair.substr(0, eq));
+        whole = append(at, end, start == 0 ? "" : "&") &&
+                append(at, end, hide ? pair.substr(0, eq + 1) : pair) &&
+                (!hide || append(at, end, "REDACTED"));
+        start = amp + 1;
+    }
+    if (!whole) {
+        at = std::copy(kCut.begin(), kCut.end(), at);
+    }
+    return {out.data(), static_cast<std::size_t>(at - out.data())};
+}
+
+std::string_view error_code_of(std::string_view body) {
+    constexpr std::string_view kPrefix = R"({"error":{"code":")";
+    if (!body.starts_with(kPrefix)) {
+        return {};
+    }
+    body.remove_prefix(kPrefix.size());
+    const auto quote = body.find('"');
+    return quote == std::string_view::npos || quote > 64 ? std::string_view{}
+                                                         : body.substr(0, quote);
+}
+
+struct AccessLog::Lines : std::enable_shared_from_this<Lines> {
+    Lines(const config::LogConfig::Access& options)
+        : batch("access", options.buffer_bytes),
+          flush_every(options.flush_ms),
+          sample_2xx(options.sample_2xx) {}
+
+    // Every flush_every on the worker's thread: a quiet worker's lines wait no longer.
+    void arm() {
+        timer->expires_after(flush_every);
+        timer->async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            const auto self = weak.lock();
+            if (ec || !self) {
+                return;
+            }
+            self->batch.flush();
+            self->arm();
+        });
+    }
+
+    log::LineBatch batch;
+    std::chrono::milliseconds flush_every;
+    double sample_2xx;
+    double credit = 0;  // sampling: a 2xx line is written each time this reaches 1
+    std::optional<asio::steady_timer> timer;
+};
+
 AccessLog::AccessLog(
-    monitoring::Registry& metrics, monitoring::RequestJournal& journal, const http::Router& router
+    const config::LogConfig::Access& options,
+    monitoring::Registry& metrics,
+    monitoring::RequestJournal& journal,
+    const http::Router& router
 )
-    : logger_("access"), journal_(&journal) {
+    : logger_("access"),
+      journal_(&journal),
+      enabled_(options.enabled),
+      lines_(std::make_shared<Lines>(options)) {
     auto& requests = metrics.counter(
         "scout_http_requests_total", "HTTP requests by route and status class", {"route", "code"}
     );
@@ -44,6 +147,10 @@ const AccessLog::RouteMetrics& AccessLog::metrics_for(const http::Route* route) 
 }
 
 awaitable<http::Response> AccessLog::operator()(http::RequestContext& ctx, http::Next next) const {
+    if (!lines_->timer) {
+        lines_->timer.emplace(co_await asio::this_coro::executor);
+        lines_->arm();
+    }
     http::Response response = co_await next(ctx);
     const auto elapsed = std::chrono::steady_clock::now() - ctx.start;
     const double seconds = std::chrono::duration<double>(elapsed).count();
@@ -53,14 +160,26 @@ awaitable<http::Response> AccessLog::operator()(http::RequestContext& ctx, http:
         metrics.by_class[status_class - 1]->inc();
     }
     metrics.latency->observe(seconds);
-    if (logger_.enabled(log::Level::kInfo)) {
+    const bool slow = journal(ctx, response.result_int(), elapsed);
+    if (enabled_ && logger_.enabled(log::Level::kInfo) && sampled_in(response.result_int(), slow)) {
         log(ctx, response, seconds);
     }
-    journal(ctx, response.result_int(), elapsed);
     co_return response;
 }
 
-void AccessLog::journal(
+bool AccessLog::sampled_in(int status, bool slow) const {
+    if (status < 200 || status >= 300 || slow || lines_->sample_2xx >= 1.0) {
+        return true;
+    }
+    lines_->credit += lines_->sample_2xx;
+    if (lines_->credit < 1.0) {
+        return false;
+    }
+    lines_->credit -= 1.0;
+    return true;
+}
+
+bool AccessLog::journal(
     const http::RequestContext& ctx, int status, std::chrono::nanoseconds elapsed
 ) const {
     monitoring::RequestRecord record;
@@ -95,21 +214,37 @@ void AccessLog::journal(
              {"serialize_us", t.serialize_us}}
         );
     }
+    return slow;
 }
 
 void AccessLog::log(const http::RequestContext& ctx, const http::Response& response, double seconds)
     const {
     const std::string_view route = ctx.route != nullptr ? std::string_view(ctx.route->name) : "-";
-    logger_.info(
+    std::array<char, kMaxLoggedQuery> query_buffer{};
+    const int status = response.result_int();
+    const std::string_view error = status >= 400 ? error_code_of(response.body().view()) : "";
+    const auto optional_text = [](std::string_view text) {
+        return text.empty() ? log::Value(nullptr) : log::Value(text);
+    };
+    const log::Value upstream_ms =
+        ctx.timings.upstream_us < 0
+            ? log::Value(nullptr)
+            : log::Value(static_cast<double>(ctx.timings.upstream_us) / 1000.0);
+    lines_->batch.add(
+        log::Level::kInfo,
         "request",
         {{"request_id", ctx.request_id},
          {"trace_id", ctx.trace_id},
          {"method", std::string_view(ctx.request.method_string())},
          {"path", ctx.path},
+         {"query", loggable_query(ctx.query, query_buffer)},
          {"route", route},
-         {"status", response.result_int()},
+         {"status", status},
+         {"error", optional_text(error)},
+         {"cache", optional_text(ctx.cache_status)},
          {"bytes", response.body().size()},
          {"duration_ms", seconds * 1000.0},
+         {"upstream_ms", upstream_ms},
          {"client", ctx.client_address}}
     );
 }

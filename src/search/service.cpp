@@ -137,6 +137,7 @@ awaitable<SearchResult> SearchService::search(
     cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key));
     if (hit) {
         count(shared_.stats.cache_hits_total);
+        result.from_l2 = hit.source == cache::Lookup::Source::kL2;
         result.response = std::move(hit.value);
         result.cache = SearchResult::CacheState::kHit;
         co_return result;

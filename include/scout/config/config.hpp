@@ -95,6 +95,13 @@ struct LogConfig {
     std::string file;             // empty = stdout only
     std::size_t max_file_bytes = 10U << 20U;
     std::size_t max_files = 5;
+    // One line per request, batched per worker (log/batch.hpp); info level.
+    struct Access {
+        bool enabled = true;
+        std::size_t buffer_bytes = 64U << 10U;  // a worker's batch is written when this full
+        int flush_ms = 1000;                    // ... or at least this often
+        double sample_2xx = 1.0;  // share of 2xx lines written; errors and slow always are
+    } access;
 };
 
 struct CacheConfig {

@@ -43,6 +43,9 @@ struct RequestContext {
     std::vector<std::pair<std::string_view, std::string_view>> path_params;
 
     monitoring::Timings timings;  // filled by handlers that measure their phases
+    // Where a cached route's answer came from, for the access log: "HIT_L1", "HIT_L2",
+    // "STALE", "MISS" (static strings); empty for routes without a cache.
+    std::string_view cache_status;
 
     // Returns the path parameter named `name` ("{id}" in the route pattern), or empty.
     [[nodiscard]] std::string_view path_param(std::string_view name) const {

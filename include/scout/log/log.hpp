@@ -94,6 +94,7 @@ struct Field {
     Field(std::string_view k, const std::string& v) : key(k), value(std::string_view(v)) {}
     Field(std::string_view k, RawJson v) : key(k), value(v) {}
     Field(std::string_view k, std::nullptr_t) : key(k), value(nullptr) {}
+    Field(std::string_view k, Value v) : key(k), value(v) {}
 };
 
 using Fields = std::initializer_list<Field>;

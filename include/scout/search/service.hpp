@@ -89,6 +89,7 @@ struct SearchResult {
     enum class CacheState { kHit, kMiss, kStale };
     std::shared_ptr<const cache::CachedResponse> response;  // set on success
     CacheState cache = CacheState::kMiss;
+    bool from_l2 = false;                   // a hit read from L2 (Redis), not L1
     std::string_view l2 = "disabled";       // "ok" | "unavailable" (memory-only now) | "disabled"
     std::optional<ParamError> bad_request;  // e.g. a tampered cursor
     std::optional<upstream::UpstreamError> upstream;  // the upstream failed, nothing stale

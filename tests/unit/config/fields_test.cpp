@@ -114,6 +114,10 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"log.file", "/tmp/scout.log"},
         {"log.max_file_bytes", "20000"},
         {"log.max_files", "17"},
+        {"log.access.enabled", "false"},
+        {"log.access.buffer_bytes", "8192"},
+        {"log.access.flush_ms", "250"},
+        {"log.access.sample_2xx", "0.5"},
         {"cache.memory.max_entries", "1234"},
         {"cache.memory.max_bytes", "2097152"},
         {"cache.ttl.search_s", "61"},
@@ -193,6 +197,10 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.log.file, "/tmp/scout.log");
     EXPECT_EQ(c.log.max_file_bytes, 20000U);
     EXPECT_EQ(c.log.max_files, 17U);
+    EXPECT_FALSE(c.log.access.enabled);
+    EXPECT_EQ(c.log.access.buffer_bytes, 8192U);
+    EXPECT_EQ(c.log.access.flush_ms, 250);
+    EXPECT_DOUBLE_EQ(c.log.access.sample_2xx, 0.5);
     EXPECT_EQ(c.cache.memory.max_entries, 1234U);
     EXPECT_EQ(c.cache.memory.max_bytes, 2097152U);
     EXPECT_EQ(c.cache.ttl.search_s, 61);
