@@ -8,12 +8,16 @@
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
 #include <scout/monitoring/health.hpp>
+#include <scout/monitoring/health_monitor.hpp>
 #include <scout/monitoring/metrics.hpp>
+#include <scout/monitoring/metrics_handlers.hpp>
 #include <scout/monitoring/request_journal.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
+
+#include "app/health_components.hpp"
 
 #include <csignal>
 #include <exception>
@@ -184,6 +188,9 @@ struct SharedServices {
           ),
           search_options(make_search_options(cfg)) {
         breakers.add_state_collector(metrics);
+        upstream_metrics.add_cost_collector(metrics, [live] {
+            return live()->upstream.cost_per_call;
+        });
         // Read for every page built, so a reload of the upstream deadline applies.
         search_options.page_budget = [live] {
             return std::chrono::milliseconds(live()->upstream.request_timeout_ms);
@@ -200,6 +207,14 @@ struct SharedServices {
     upstream::UpstreamMetrics upstream_metrics;
     upstream::BreakerSet breakers;
     middleware::SharedState middleware;  // the middlewares' process-wide state
+    // ?window= of the JSON metrics: a snapshot every 10 s, as far back as the longest window.
+    std::shared_ptr<monitoring::MetricsHistory> history =
+        std::make_shared<monitoring::MetricsHistory>(
+            std::chrono::seconds(10), monitoring::kMaxWindow / std::chrono::seconds(10) + 1
+        );
+    // Need the worker count and the caches: created with the server, before it starts.
+    std::shared_ptr<monitoring::HealthMonitor> health_monitor;
+    std::shared_ptr<void> health_components;  // owns their probes
     search::SearchOptions search_options;
     search::RequestDefaults defaults;
 };
@@ -210,9 +225,9 @@ struct SharedServices {
 // the cache runs memory-only.
 class CacheTiers {
 public:
-    CacheTiers(const config::Config& cfg, http::Server& server) {
+    CacheTiers(const config::Config& cfg, http::Server& server, monitoring::Registry& metrics) {
         if (!cfg.redis.url.empty()) {
-            connect_redis(cfg, server);
+            connect_redis(cfg, server, metrics);
         }
         cache::TieredCacheOptions options = cache_options(cfg.cache);
         options.max_l2_value_bytes = max_l2_value_bytes(cfg);
@@ -223,9 +238,11 @@ public:
                 "misses)"
             );
         }
-        tiered_ = std::make_unique<cache::TieredCache>(options, redis_store_.get());
+        tiered_ = std::make_unique<cache::TieredCache>(
+            options, redis_store_.get(), SteadyClock::instance(), nullptr, &metrics
+        );
         search_ = std::make_unique<search::SearchShared>(
-            *tiered_, link_cache_options(), redis_store_.get()
+            *tiered_, metrics, link_cache_options(), redis_store_.get()
         );
         search_->distributed_single_flight = cfg.cache.distributed_single_flight;
     }
@@ -247,13 +264,17 @@ public:
         }
     }
     [[nodiscard]] search::SearchShared& search() { return *search_; }
+    [[nodiscard]] cache::RedisStore* redis_store() const { return redis_store_.get(); }
+    [[nodiscard]] const cache::TieredCache& tiered() const { return *tiered_; }
     [[nodiscard]] std::string_view l2_name() const {
         return redis_store_ ? "redis" : "memory-only";
     }
 
 private:
-    void connect_redis(const config::Config& cfg, http::Server& server) {
-        auto counters = std::make_shared<cache::RedisCounters>();
+    void connect_redis(
+        const config::Config& cfg, http::Server& server, monitoring::Registry& metrics
+    ) {
+        auto counters = std::make_shared<cache::RedisCounters>(metrics);
         std::vector<cache::RedisClient*> raw;
         for (std::size_t i = 0; i < server.worker_count(); ++i) {
             cache::RedisOptions options = redis_options(cfg.redis);
@@ -317,9 +338,15 @@ http::Server::PipelineFactory worker_pipelines(
     return [&shared, &caches, &cfg, live](asio::io_context& io, std::size_t /*worker*/) {
         auto state = std::make_shared<WorkerState>(io, shared, caches->search(), live);
         const std::shared_ptr<search::SearchService> service(state, &state->search);
-        auto pipeline = std::make_shared<http::Pipeline>(
-            build_router({service, shared.defaults, shared.health, shared.metrics, shared.journal})
-        );
+        auto pipeline = std::make_shared<http::Pipeline>(build_router(
+            {service,
+             shared.defaults,
+             shared.health,
+             shared.metrics,
+             shared.journal,
+             shared.health_monitor,
+             shared.history}
+        ));
         middleware::assemble(*pipeline, {cfg, shared.metrics, shared.journal, shared.middleware});
         return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
     };
@@ -459,6 +486,13 @@ void add_server_collector(monitoring::Registry& metrics, const http::Server& ser
              {},
              {{{}, static_cast<double>(server.connection_limit_reached()), {}}}}
         );
+        out.push_back(
+            {"scout_log_dropped_events_total",
+             "Log lines dropped because the log queue was full",
+             MetricType::kCounter,
+             {},
+             {{{}, static_cast<double>(log::dropped_events()), {}}}}
+        );
         gauge(
             "scout_uptime_seconds",
             "Seconds since start",
@@ -472,6 +506,27 @@ void add_server_collector(monitoring::Registry& metrics, const http::Server& ser
              {{{std::string(kVersion)}, 1, {}}}}
         );
     });
+}
+
+// /health/detailed: the monitor (per-worker loop lag) and its components.
+void watch_health(
+    SharedServices& shared,
+    const CacheTiers& caches,
+    http::Server& server,
+    const config::Config& cfg
+) {
+    shared.health_monitor =
+        std::make_shared<monitoring::HealthMonitor>(shared.health, server.worker_count());
+    shared.health_monitor->set_max_loop_lag(
+        std::chrono::milliseconds(cfg.monitoring.max_event_loop_lag_ms)
+    );
+    for (std::size_t i = 0; i < server.worker_count(); ++i) {
+        shared.health_monitor->loop_lag().watch(server.worker_context(i), i);
+    }
+    shared.health_components = add_health_components(
+        *shared.health_monitor,
+        {cfg, shared.breakers, shared.upstream_metrics, caches.redis_store(), caches.tiered()}
+    );
 }
 
 }  // namespace
@@ -502,9 +557,16 @@ int App::run() {
     std::optional<CacheTiers> caches;  // needs the workers' io_contexts: filled in below
     http::Server server(server_options(cfg->server), worker_pipelines(shared, caches, *cfg, live));
     const StopInOrder stop_in_order{server, caches};
-    caches.emplace(*cfg, server);
+    caches.emplace(*cfg, server, shared.metrics);
+    watch_health(shared, *caches, server, *cfg);
+    on_reload([&shared](const config::Config& next) {
+        shared.health_monitor->set_max_loop_lag(
+            std::chrono::milliseconds(next.monitoring.max_event_loop_lag_ms)
+        );
+    });
 
     add_server_collector(shared.metrics, server);
+    monitoring::record_history(server.worker_context(0), shared.metrics, *shared.history);
     server.start();
     caches->start();
     logger().info(

@@ -15,7 +15,7 @@ http::Router build_router(const RouteServices& services) {
     using Input = SearchHandler::Input;
     using Kind = monitoring::RequestsHandler::Kind;
     const http::RouteOptions admin{.admin = true};
-    const monitoring::MetricsJsonHandler json(services.metrics, services.health);
+    const monitoring::MetricsJsonHandler json(services.metrics, services.health, services.history);
     const monitoring::MetricsResetHandler reset(services.metrics);
     const auto& journal = services.journal;
     const auto& search = services.search;
@@ -23,6 +23,12 @@ http::Router build_router(const RouteServices& services) {
 
     http::Router r;
     r.add(Verb::get, "/health", "health", monitoring::HealthHandler(services.health));
+    r.add(
+        Verb::get,
+        "/health/detailed",
+        "health_detailed",
+        monitoring::HealthDetailedHandler(services.health_monitor)
+    );
     r.add(Verb::get, "/search", "search", SearchHandler(search, defaults, Input::kQueryString));
     r.add(
         Verb::post,
@@ -61,8 +67,15 @@ std::vector<RouteInfo> route_table() {
     monitoring::Registry metrics;
     const monitoring::RequestJournal journal(std::chrono::milliseconds(1000));
     const search::RequestDefaults defaults;
+    const auto health = std::make_shared<monitoring::HealthState>();
     const http::Router router = build_router(
-        {nullptr, defaults, std::make_shared<monitoring::HealthState>(), metrics, journal}
+        {nullptr,
+         defaults,
+         health,
+         metrics,
+         journal,
+         std::make_shared<monitoring::HealthMonitor>(health, 1),
+         nullptr}
     );
     std::vector<RouteInfo> table;
     for (const http::Route& route : router.routes()) {

@@ -123,6 +123,7 @@ awaitable<http::Response> SearchHandler::search(http::RequestContext& ctx) const
     search::SearchRequest request = std::move(*parsed);
     search::SearchResult result =
         co_await service_->search(std::move(request), std::move(request_id), std::move(page_id));
+    ctx.timings = result.timings;
     if (input_ == Input::kQueryString && result.response) {
         hot_keys_->remember(ctx.query, result.key);
     }

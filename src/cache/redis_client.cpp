@@ -217,16 +217,58 @@ milliseconds reconnect_delay(int attempt, milliseconds min, milliseconds max, do
     return milliseconds(std::clamp<std::int64_t>(jittered, 1, d));
 }
 
+RedisCounters::RedisCounters() : own(std::make_unique<monitoring::Registry>()) {
+    resolve(*own);
+}
+
+RedisCounters::RedisCounters(monitoring::Registry& registry) {
+    resolve(registry);
+}
+
+void RedisCounters::resolve(monitoring::Registry& registry) {
+    commands_total =
+        &registry.counter("scout_redis_commands_total", "Commands sent to Redis").with({});
+    auto& failures = registry.counter(
+        "scout_redis_command_failures_total",
+        "Sent Redis commands that failed (error) or got no reply in time (timeout)",
+        {"reason"}
+    );
+    errors_total = &failures.with({"error"});
+    timeouts_total = &failures.with({"timeout"});
+    rejected_total = &registry
+                          .counter(
+                              "scout_redis_rejected_total",
+                              "Redis calls refused at once because the connection is down"
+                          )
+                          .with({});
+    auto& events = registry.counter(
+        "scout_redis_connection_events_total",
+        "Redis connections established, failed attempts and connections lost",
+        {"event"}
+    );
+    connects_total = &events.with({"connect"});
+    connect_failures_total = &events.with({"connect_failure"});
+    disconnects_total = &events.with({"disconnect"});
+    available = &registry.gauge("scout_redis_connections_up", "Worker connections to Redis up now")
+                     .with({});
+    command_duration = &registry
+                            .histogram(
+                                "scout_redis_command_duration_seconds",
+                                "Redis command time, until the reply or the timeout"
+                            )
+                            .with({});
+}
+
 RedisStats snapshot(const RedisCounters& counters) {
     return RedisStats{
-        .commands_total = counters.commands_total.load(std::memory_order_relaxed),
-        .errors_total = counters.errors_total.load(std::memory_order_relaxed),
-        .timeouts_total = counters.timeouts_total.load(std::memory_order_relaxed),
-        .rejected_total = counters.rejected_total.load(std::memory_order_relaxed),
-        .connects_total = counters.connects_total.load(std::memory_order_relaxed),
-        .connect_failures_total = counters.connect_failures_total.load(std::memory_order_relaxed),
-        .disconnects_total = counters.disconnects_total.load(std::memory_order_relaxed),
-        .available = counters.available.load(std::memory_order_relaxed),
+        .commands_total = counters.commands_total->value(),
+        .errors_total = counters.errors_total->value(),
+        .timeouts_total = counters.timeouts_total->value(),
+        .rejected_total = counters.rejected_total->value(),
+        .connects_total = counters.connects_total->value(),
+        .connect_failures_total = counters.connect_failures_total->value(),
+        .disconnects_total = counters.disconnects_total->value(),
+        .available = counters.available->value(),
     };
 }
 
@@ -400,14 +442,14 @@ struct RedisClient::Impl {
 
 void RedisClient::Impl::set_up(bool value) {
     if (up.exchange(value) != value) {
-        counters->available.fetch_add(value ? 1 : -1, std::memory_order_relaxed);
+        counters->available->add(value ? 1 : -1);
     }
 }
 
 void RedisClient::Impl::attempt_failed(
     log::Level level, std::string_view what, const std::string& detail
 ) {
-    counters->connect_failures_total.fetch_add(1, std::memory_order_relaxed);
+    counters->connect_failures_total->inc();
     if (outage_logged == what) {
         logger().debug(what, {{"endpoint", endpoint}, {"error", detail}});
         return;
@@ -501,7 +543,7 @@ awaitable<void> RedisClient::Impl::supervise(std::shared_ptr<Impl> self) {
             }
             self->timeouts_in_a_row = 0;
             self->outage_logged.clear();
-            self->counters->connects_total.fetch_add(1, std::memory_order_relaxed);
+            self->counters->connects_total->inc();
             self->set_up(true);
             logger().info("redis connected", {{"endpoint", self->endpoint}});
             co_await self->connection.async_wait_closed(asio::use_awaitable);
@@ -509,7 +551,7 @@ awaitable<void> RedisClient::Impl::supervise(std::shared_ptr<Impl> self) {
             if (self->stopping) {
                 break;
             }
-            self->counters->disconnects_total.fetch_add(1, std::memory_order_relaxed);
+            self->counters->disconnects_total->inc();
             self->outage_logged = "redis connection lost";
             logger().warn(
                 "redis connection lost",
@@ -626,15 +668,19 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
     const std::shared_ptr<Impl> self = impl_;
     RedisCounters& counters = *self->counters;
     if (!self->up.load(std::memory_order_relaxed) || !self->connection.is_open()) {
-        counters.rejected_total.fetch_add(1, std::memory_order_relaxed);
+        counters.rejected_total->inc();
         co_return error_code(cache_errc::kUnavailable);
     }
-    counters.commands_total.fetch_add(1, std::memory_order_relaxed);
+    counters.commands_total->inc();
+    const auto sent = std::chrono::steady_clock::now();
     auto [ec, reply] = co_await self->connection.async_command(
         std::move(args), self->options.command_timeout, nothrow
     );
+    counters.command_duration->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count()
+    );
     if (ec == cache_errc::kTimeout) {
-        counters.timeouts_total.fetch_add(1, std::memory_order_relaxed);
+        counters.timeouts_total->inc();
         if (const auto suppressed = self->timeout_log.allow()) {
             logger().warn(
                 "redis command timed out",
@@ -671,12 +717,12 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
     }
     if (ec) {
         if (ec != asio::error::operation_aborted) {
-            counters.errors_total.fetch_add(1, std::memory_order_relaxed);
+            counters.errors_total->inc();
         }
         co_return ec;
     }
     if (reply.type == RedisReply::Type::kError) {
-        counters.errors_total.fetch_add(1, std::memory_order_relaxed);
+        counters.errors_total->inc();
         if (const auto suppressed = self->error_log.allow()) {
             logger().warn(
                 "redis error reply",

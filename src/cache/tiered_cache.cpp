@@ -18,53 +18,142 @@ const log::Logger& logger() {
 
 constexpr auto kRejectionLogInterval = std::chrono::seconds(10);
 
-void bump(std::atomic<std::uint64_t>& counter) {
-    counter.fetch_add(1, std::memory_order_relaxed);
+void bump(monitoring::Counter* counter) {
+    counter->inc();
 }
 
-std::uint64_t load(const std::atomic<std::uint64_t>& counter) {
-    return counter.load(std::memory_order_relaxed);
+monitoring::Counter* cell(
+    monitoring::Registry& registry,
+    const char* name,
+    const char* help,
+    const std::string& tier,
+    const std::string& kind
+) {
+    return &registry.counter(name, help, {"tier", "kind"}).with({tier, kind});
 }
 
 }  // namespace
 
+TieredCache::TierCounters::TierCounters(
+    monitoring::Registry& registry, const std::string& tier, const std::string& kind
+) {
+    auto& requests = registry.counter(
+        "scout_cache_requests_total",
+        "Cache lookups by tier, kind and result (hit, miss, stale)",
+        {"tier", "kind", "result"}
+    );
+    hits = &requests.with({tier, kind, "hit"});
+    misses = &requests.with({tier, kind, "miss"});
+    stale_serves = &requests.with({tier, kind, "stale"});
+    errors = cell(
+        registry, "scout_cache_errors_total", "Failed cache reads and malformed values", tier, kind
+    );
+    rejected = cell(
+        registry,
+        "scout_cache_rejected_total",
+        "Cached values refused: too large, unauthenticated or unsafe (each also a miss)",
+        tier,
+        kind
+    );
+    skipped = cell(
+        registry,
+        "scout_cache_skipped_total",
+        "Lookups that did not ask the tier (no store, or it is unavailable)",
+        tier,
+        kind
+    );
+    auto& written = registry.counter(
+        "scout_cache_writes_total",
+        "Values stored, by result (ok, error)",
+        {"tier", "kind", "result"}
+    );
+    writes = &written.with({tier, kind, "ok"});
+    write_errors = &written.with({tier, kind, "error"});
+    latency = &registry
+                   .histogram(
+                       "scout_cache_read_duration_seconds",
+                       "Cache read time (get and get_stale) by tier and kind",
+                       {"tier", "kind"}
+                   )
+                   .with({tier, kind});
+}
+
 TierStats TieredCache::TierCounters::snapshot() const {
     TierStats stats;
-    stats.hits = load(hits);
-    stats.misses = load(misses);
-    stats.stale_serves = load(stale_serves);
-    stats.errors = load(errors);
-    stats.rejected = load(rejected);
-    stats.skipped = load(skipped);
-    stats.writes = load(writes);
-    stats.write_errors = load(write_errors);
-    stats.latency_ns_sum = load(latency_ns_sum);
-    stats.latency_count = load(latency_count);
+    stats.hits = hits->value();
+    stats.misses = misses->value();
+    stats.stale_serves = stale_serves->value();
+    stats.errors = errors->value();
+    stats.rejected = rejected->value();
+    stats.skipped = skipped->value();
+    stats.writes = writes->value();
+    stats.write_errors = write_errors->value();
+    const monitoring::HistogramSnapshot read = latency->snapshot();
+    stats.latency_ns_sum = static_cast<std::uint64_t>(read.sum * 1e9);
+    stats.latency_count = read.count;
     return stats;
 }
 
-void TieredCache::TierCounters::record_latency(Clock::duration elapsed) {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
-    latency_ns_sum.fetch_add(
-        static_cast<std::uint64_t>(std::max<decltype(ns)>(ns, 0)), std::memory_order_relaxed
-    );
-    bump(latency_count);
+void TieredCache::TierCounters::record_latency(Clock::duration elapsed) const {
+    latency->observe(std::chrono::duration<double>(elapsed).count());
 }
 
 TieredCache::TieredCache(
-    const Options& options, Store* store, const Clock& clock, WallClock wall_clock
+    const Options& options,
+    Store* store,
+    const Clock& clock,
+    WallClock wall_clock,
+    monitoring::Registry* metrics
 )
-    : clock_(clock),
+    : own_metrics_(metrics == nullptr ? std::make_unique<monitoring::Registry>() : nullptr),
+      metrics_(metrics == nullptr ? *own_metrics_ : *metrics),
+      clock_(clock),
       store_(store),
       serve_stale_(std::max(options.l1.serve_stale, std::chrono::milliseconds::zero())),
       l2_secret_(options.l2_secret.empty() ? detail::random_hex(32) : options.l2_secret),
       max_l2_value_bytes_(options.max_l2_value_bytes),
       l1_(options.l1, clock),
       wall_clock_(std::move(wall_clock)),
-      other_{"other", options.default_kind} {
+      other_{metrics_, "other", options.default_kind} {
     for (const auto& [name, kind_options] : options.kinds) {
-        kinds_.emplace(name, std::make_unique<KindState>(name, kind_options));
+        kinds_.emplace(name, std::make_unique<KindState>(metrics_, name, kind_options));
     }
+    add_l1_collector(metrics_);
+}
+
+void TieredCache::add_l1_collector(monitoring::Registry& registry) const {
+    registry.add_collector([this](std::vector<monitoring::FamilySnapshot>& out) {
+        const LruStats l1 = l1_.stats();
+        const auto add =
+            [&out](std::string name, std::string help, monitoring::MetricType type, auto value) {
+                out.push_back(
+                    {std::move(name),
+                     std::move(help),
+                     type,
+                     {"tier"},
+                     {{{"l1"}, static_cast<double>(value), {}}}}
+                );
+            };
+        using monitoring::MetricType;
+        add("scout_cache_entries", "Entries in the cache tier", MetricType::kGauge, l1.entries);
+        add("scout_cache_bytes", "Bytes held by the cache tier", MetricType::kGauge, l1.bytes);
+        add("scout_cache_evictions_total",
+            "Live entries removed to respect the tier's bounds",
+            MetricType::kCounter,
+            l1.evictions);
+        add("scout_cache_expirations_total",
+            "Entries removed past their stale window",
+            MetricType::kCounter,
+            l1.expirations);
+        add("scout_cache_insertions_total",
+            "Values stored in the tier",
+            MetricType::kCounter,
+            l1.insertions);
+        add("scout_cache_oversize_rejections_total",
+            "Values refused by the tier for being larger than a shard's byte budget",
+            MetricType::kCounter,
+            l1.rejections);
+    });
 }
 
 system_clock::time_point TieredCache::wall_now() const {
@@ -113,7 +202,7 @@ awaitable<Lookup> TieredCache::get(std::string kind, std::string key) {
 
 Lookup TieredCache::probe_l1(std::string_view kind, std::string_view key) {
     // Not timed: reading the clock twice would cost about as much as the probe itself.
-    auto hit = l1_.probe(key);
+    auto hit = l1_.get(key);
     if (!hit) {
         return Lookup{};
     }

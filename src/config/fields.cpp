@@ -308,6 +308,7 @@ std::vector<Field> build_table() {
         setting<&C::upstream, &Up::breaker, &Br::open_ms>("upstream.breaker.open_ms", int_between(100, kHourMs), kReloadable, "Cool-down before the circuit goes half-open"),
         setting<&C::upstream, &Up::breaker, &Br::half_open_max_calls>("upstream.breaker.half_open_max_calls", int_between(1, 100), kReloadable, "Trial calls allowed while half-open"),
         setting<&C::upstream, &Up::max_ban_s>("upstream.max_ban_s", int_between(1, 86'400), kReloadable, "Longest an upstream-advertised ban (Retry-After, ban text) stops a method before a half-open probe"),
+        setting<&C::upstream, &Up::cost_per_call>("upstream.cost_per_call", real_between(0.0, 1000.0, false), kReloadable, "Estimated cost of one upstream API call (any currency), multiplied by the calls made for scout_upstream_cost_total"),
 
         setting<&C::redis, &Rd::url>("redis.url", matching(is_optional_redis_url, "empty or redis://[user[:password]@]host[:port][/db] with db 0-15"), kUrlPassword, "Shared L2 cache and quota store; empty disables Redis"),
         setting<&C::redis, &Rd::command_timeout_ms>("redis.command_timeout_ms", int_between(1, 60'000), kPlain, "Deadline of one Redis command; a late reply is dropped"),
@@ -319,6 +320,7 @@ std::vector<Field> build_table() {
 
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
         setting<&C::monitoring, &MonitoringConfig::slow_request_ms>("monitoring.slow_request_ms", int_between(1, kHourMs), kReloadable, "A request at least this slow is logged as a warning with its timing breakdown and kept for /api/monitoring/slow-requests"),
+        setting<&C::monitoring, &MonitoringConfig::max_event_loop_lag_ms>("monitoring.max_event_loop_lag_ms", int_between(10, 60'000), kReloadable, "A worker event loop this late makes /health/detailed unhealthy (503)"),
 
         setting<&C::compression, &CompressionConfig::enabled>("compression.enabled", any_boolean(), kReloadable, "gzip responses for clients that accept it (every route)"),
         setting<&C::compression, &CompressionConfig::min_bytes>("compression.min_bytes", int_between(0, 64 * kMiB), kReloadable, "Smallest body compressed; smaller ones are sent as they are"),

@@ -87,6 +87,81 @@ json routes_json(const std::vector<FamilySnapshot>& families) {
     return routes;
 }
 
+double value_of(const std::vector<FamilySnapshot>& families, std::string_view name) {
+    double total = 0;
+    if (const auto* family = find(families, name)) {
+        for (const Sample& s : family->samples) {
+            total += s.value;
+        }
+    }
+    return total;
+}
+
+double rate(double part, double whole) {
+    return whole > 0 ? part / whole : 0.0;
+}
+
+// 5xx responses over all responses, every route together.
+double error_rate(const json& routes) {
+    double requests = 0;
+    double errors = 0;
+    for (const auto& [name, route] : routes.items()) {
+        requests += route.value("requests", 0.0);
+        errors += route.value("error_rate", 0.0) * route.value("requests", 0.0);
+    }
+    return rate(errors, requests);
+}
+
+// {"l1": {"hit", "miss", "stale", "hit_rate"}, "l2": {...}}: every kind together; a stale
+// serve counts as a hit (the client got an answer from the tier).
+json cache_json(const std::vector<FamilySnapshot>& families) {
+    json tiers = json::object();
+    if (const auto* requests = find(families, "scout_cache_requests_total")) {
+        for (const Sample& s : requests->samples) {
+            json& tier = tiers[s.labels.at(0)];
+            tier[s.labels.at(2)] = tier.value(s.labels.at(2), 0.0) + s.value;
+        }
+    }
+    for (auto& [name, tier] : tiers.items()) {
+        const double served = tier.value("hit", 0.0) + tier.value("stale", 0.0);
+        tier["hit_rate"] = rate(served, served + tier.value("miss", 0.0));
+    }
+    return tiers;
+}
+
+// Calls per method and outcome, their error rate, attempts, retries and estimated cost.
+json upstream_json(const std::vector<FamilySnapshot>& families) {
+    json methods = json::object();
+    double calls = 0;
+    double failed = 0;
+    if (const auto* family = find(families, "scout_upstream_calls_total")) {
+        for (const Sample& s : family->samples) {
+            methods[s.labels.at(0)][s.labels.at(1)] = s.value;
+            calls += s.value;
+            failed += s.labels.at(1) == "ok" ? 0.0 : s.value;
+        }
+    }
+    return {
+        {"calls", calls},
+        {"failed", failed},
+        {"error_rate", rate(failed, calls)},
+        {"by_method", std::move(methods)},
+        {"attempts", value_of(families, "scout_upstream_attempts_total")},
+        {"retries", value_of(families, "scout_upstream_retries_total")},
+        {"cost", value_of(families, "scout_upstream_cost_total")}};
+}
+
+// The aggregates an admin reads first (the raw families follow under "metrics").
+json aggregates_json(const std::vector<FamilySnapshot>& families) {
+    json routes = routes_json(families);
+    const double errors = error_rate(routes);
+    return {
+        {"routes", std::move(routes)},
+        {"error_rate", errors},
+        {"cache", cache_json(families)},
+        {"upstream", upstream_json(families)}};
+}
+
 json timings_json(const Timings& t) {
     json out = json::object();
     const auto put = [&out](const char* name, std::int64_t us) {
@@ -115,29 +190,42 @@ json record_json(const RequestRecord& r) {
         {"timings", timings_json(r.timings)}};
 }
 
-// ?limit=N (1-1000, default 50); nullopt when present and not a number in range.
-std::optional<std::size_t> limit_param(std::string_view query) {
-    constexpr std::size_t kDefault = 50;
-    constexpr std::size_t kMax = 1000;
+// The integer parameter `key` of `query`: `fallback` when absent; nullopt when the query does
+// not parse or the (last) value is not a whole number from `lo` to `hi`.
+std::optional<long long> int_param(
+    std::string_view query, std::string_view key, long long fallback, long long lo, long long hi
+) {
     // Boost.URL 1.81's parse_query reads its argument as a NUL-terminated string.
     const std::string owned(query);
     auto params = boost::urls::parse_query(owned);
     if (!params) {
         return std::nullopt;
     }
-    std::optional<std::size_t> limit = kDefault;
+    std::optional<long long> found = fallback;
     for (const auto& param : *params) {
-        if (param.key != "limit") {
+        if (param.key != key) {
             continue;
         }
-        std::size_t value = 0;
+        long long value = 0;
         const auto* end = param.value.data() + param.value.size();
         const auto [ptr, ec] = std::from_chars(param.value.data(), end, value);
-        limit = ec == std::errc() && ptr == end && value >= 1 && value <= kMax
-                    ? std::optional<std::size_t>(value)
+        found = ec == std::errc() && ptr == end && value >= lo && value <= hi
+                    ? std::optional<long long>(value)
                     : std::nullopt;
     }
-    return limit;
+    return found;
+}
+
+awaitable<void> feed_history(const Registry& registry, MetricsHistory& history) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        history.record(std::chrono::steady_clock::now(), registry.snapshot());
+        timer.expires_after(history.spacing());
+        const auto [ec] = co_await timer.async_wait(nothrow);
+        if (ec) {
+            co_return;
+        }
+    }
 }
 
 http::Response no_store(http::Response response) {
@@ -147,16 +235,22 @@ http::Response no_store(http::Response response) {
 
 }  // namespace
 
-std::string metrics_json(const std::vector<FamilySnapshot>& families, long long uptime_s) {
+std::string metrics_json(
+    const std::vector<FamilySnapshot>& families, long long uptime_s, const Window* window
+) {
     json metrics = json::object();
     for (const FamilySnapshot& family : families) {
         metrics[family.name] = family_json(family);
     }
-    const json doc = {
-        {"version", kVersion},
-        {"uptime_s", uptime_s},
-        {"routes", routes_json(families)},
-        {"metrics", std::move(metrics)}};
+    json doc = aggregates_json(families);
+    doc["version"] = kVersion;
+    doc["uptime_s"] = uptime_s;
+    if (window != nullptr) {
+        json last = aggregates_json(window->families);
+        last["seconds"] = window->seconds;
+        doc["window"] = std::move(last);
+    }
+    doc["metrics"] = std::move(metrics);
     return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -168,12 +262,44 @@ awaitable<http::Response> PrometheusHandler::operator()(http::RequestContext& ct
 }
 
 awaitable<http::Response> MetricsJsonHandler::operator()(http::RequestContext& ctx) const {
-    const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::steady_clock::now() - health_->started
-    );
+    const auto now = std::chrono::steady_clock::now();
+    const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(now - health_->started);
+    const auto seconds = int_param(ctx.query, "window", 0, 1, kMaxWindow.count());
+    if (!seconds) {
+        co_return http::error_response(
+            http::Status::bad_request,
+            "invalid_parameter",
+            "window must be a whole number of seconds from 1 to " +
+                std::to_string(kMaxWindow.count()),
+            ctx.request_id,
+            ctx.request.version()
+        );
+    }
+    const std::vector<FamilySnapshot> families = registry_->snapshot();
+    std::optional<Window> window;
+    if (*seconds > 0) {
+        window = window_of(families, now, std::chrono::seconds(*seconds));
+    }
     co_return no_store(http::json_response(
-        http::Status::ok, metrics_json(registry_->snapshot(), uptime.count()), ctx.request.version()
+        http::Status::ok,
+        metrics_json(families, uptime.count(), window ? &*window : nullptr),
+        ctx.request.version()
     ));
+}
+
+Window MetricsJsonHandler::window_of(
+    const std::vector<FamilySnapshot>& families,
+    std::chrono::steady_clock::time_point now,
+    std::chrono::seconds seconds
+) const {
+    // Since the snapshot at least `seconds` old (or the oldest kept, or the start).
+    const auto past = history_ ? history_->at_least(now, seconds) : std::nullopt;
+    if (!past) {
+        const auto since = std::chrono::duration<double>(now - health_->started).count();
+        return Window{std::min(since, static_cast<double>(seconds.count())), families};
+    }
+    return Window{
+        std::chrono::duration<double>(now - past->at).count(), delta(families, *past->families)};
 }
 
 awaitable<http::Response> MetricsResetHandler::operator()(http::RequestContext& ctx) const {
@@ -182,7 +308,9 @@ awaitable<http::Response> MetricsResetHandler::operator()(http::RequestContext& 
 }
 
 awaitable<http::Response> RequestsHandler::operator()(http::RequestContext& ctx) const {
-    const auto limit = limit_param(ctx.query);
+    constexpr long long kDefaultLimit = 50;
+    constexpr long long kMaxLimit = 1000;
+    const auto limit = int_param(ctx.query, "limit", kDefaultLimit, 1, kMaxLimit);
     if (!limit) {
         co_return http::error_response(
             http::Status::bad_request,
@@ -192,7 +320,8 @@ awaitable<http::Response> RequestsHandler::operator()(http::RequestContext& ctx)
             ctx.request.version()
         );
     }
-    const auto records = kind_ == Kind::kSlow ? journal_->slow(*limit) : journal_->recent(*limit);
+    const auto count = static_cast<std::size_t>(*limit);
+    const auto records = kind_ == Kind::kSlow ? journal_->slow(count) : journal_->recent(count);
     json list = json::array();
     for (const RequestRecord& record : records) {
         list.push_back(record_json(record));
@@ -203,6 +332,10 @@ awaitable<http::Response> RequestsHandler::operator()(http::RequestContext& ctx)
         body.dump(-1, ' ', false, json::error_handler_t::replace),
         ctx.request.version()
     ));
+}
+
+void record_history(asio::io_context& io, const Registry& registry, MetricsHistory& history) {
+    asio::co_spawn(io, feed_history(registry, history), asio::detached);
 }
 
 }  // namespace scout::monitoring

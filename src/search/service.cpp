@@ -17,8 +17,15 @@ const log::Logger& logger() {
     return instance;
 }
 
-void count(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) {
-    counter.fetch_add(by, std::memory_order_relaxed);
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Adds the time since `since` to a phase of `Timings` (-1: not measured yet).
+void add_phase(std::int64_t& phase_us, SteadyTime since) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - since
+    )
+                        .count();
+    phase_us = std::max<std::int64_t>(phase_us, 0) + us;
 }
 
 upstream::ProductSort upstream_sort(SortOrder order) {
@@ -48,6 +55,34 @@ std::vector<std::int64_t> tail_ids(const std::vector<Product>& products) {
     return ids;
 }
 
+// A request's share of a fetch: the leader's phases as measured; a request that joined
+// another's fetch (nothing measured for it) spent its wait on the upstream.
+void take_phases(monitoring::Timings& into, const monitoring::Timings& phases, SteadyTime since) {
+    if (phases.upstream_us < 0 && phases.ranking_us < 0 && phases.serialize_us < 0) {
+        add_phase(into.upstream_us, since);
+        return;
+    }
+    into.upstream_us = phases.upstream_us;
+    into.ranking_us = phases.ranking_us;
+    into.serialize_us = phases.serialize_us;
+}
+
+monitoring::Family<monitoring::Counter>& affiliate_links(monitoring::Registry& registry) {
+    return registry.counter(
+        "scout_affiliate_links_total",
+        "Products that needed an affiliate link: generated, or missing (failed call or no link)",
+        {"result"}
+    );
+}
+
+monitoring::Family<monitoring::Counter>& single_flight(monitoring::Registry& registry) {
+    return registry.counter(
+        "scout_single_flight_total",
+        "Search misses that fetched (leader) or waited for an identical fetch (waiter)",
+        {"role"}
+    );
+}
+
 std::string dump(const nlohmann::json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -63,6 +98,31 @@ std::string cursor_error_message(boost::system::error_code error) {
 
 }  // namespace
 
+SearchMetrics::SearchMetrics(monitoring::Registry& registry)
+    : validation(registry),
+      low_quality(dropped_products(registry).with({"low_quality"})),
+      duplicates(dropped_products(registry).with({"duplicate"})),
+      upstream_failures(registry
+                            .counter(
+                                "scout_search_upstream_failures_total",
+                                "Searches the upstream gave no page for (served stale or failed)"
+                            )
+                            .with({})),
+      empty_results(
+          registry.counter("scout_search_empty_results_total", "Search pages without a product")
+              .with({})
+      ),
+      links_generated(affiliate_links(registry).with({"generated"})),
+      links_missing(affiliate_links(registry).with({"missing"})),
+      link_cache_hits(registry
+                          .counter(
+                              "scout_affiliate_link_cache_hits_total",
+                              "Affiliate links found in the link cache"
+                          )
+                          .with({})),
+      flight_leaders(single_flight(registry).with({"leader"})),
+      flight_waiters(single_flight(registry).with({"waiter"})) {}
+
 SearchService::SearchService(
     upstream::ProductSource& source, SearchShared& shared, SearchOptions options
 )
@@ -73,8 +133,6 @@ std::optional<SearchResult> SearchService::search_cached(std::string_view key) {
     if (!hit) {
         return std::nullopt;
     }
-    count(shared_.stats.searches_total);
-    count(shared_.stats.cache_hits_total);
     SearchResult result;
     result.l2 = l2_state();
     result.response = std::move(hit.value);
@@ -92,7 +150,6 @@ std::string_view SearchService::l2_state() const {
 awaitable<SearchResult> SearchService::search(
     SearchRequest request, std::string request_id, std::string page_id
 ) {
-    count(shared_.stats.searches_total);
     SearchResult result;
     result.l2 = l2_state();
     const auto identity = query_identity(request);
@@ -134,34 +191,39 @@ awaitable<SearchResult> SearchService::search(
     // (destroys twice) coroutine arguments initialised from temporaries.
     std::string kind = "search";
     std::string lookup_key = key;
+    const SteadyTime cache_start = std::chrono::steady_clock::now();
     cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key));
+    add_phase(result.timings.cache_us, cache_start);
     if (hit) {
-        count(shared_.stats.cache_hits_total);
         result.from_l2 = hit.source == cache::Lookup::Source::kL2;
         result.response = std::move(hit.value);
         result.cache = SearchResult::CacheState::kHit;
         co_return result;
     }
-    count(shared_.stats.cache_misses_total);
 
     // Concurrent identical misses wait for one upstream fetch (the lambda only forwards to
     // a member coroutine; it is not a coroutine itself).
     // A failed L2 read means Redis is slow or down: do not also re-read it or wait on its lock.
     const bool l2_usable = !hit.l2_failed;
-    auto fetch = [this, request, position, key, request_id, page_id, l2_usable]() {
-        return build(request, position, key, request_id, page_id, l2_usable);
+    // Shared with the fetch, which may outlive this request (a cancelled leader).
+    auto phases = std::make_shared<monitoring::Timings>();
+    auto fetch = [this, request, position, key, request_id, page_id, l2_usable, phases]() {
+        return build(request, position, key, request_id, page_id, l2_usable, phases);
     };
     std::string flight_key = key;
+    const SteadyTime flight_start = std::chrono::steady_clock::now();
     Built built = co_await shared_.flights.run(std::move(flight_key), std::move(fetch));
+    take_phases(result.timings, *phases, flight_start);
     if (built) {
         result.response = std::move(*built);
         co_return result;
     }
-    count(shared_.stats.upstream_failures_total);
+    shared_.metrics.upstream_failures.inc();
     std::string stale_kind = "search";
+    const SteadyTime stale_start = std::chrono::steady_clock::now();
     cache::Lookup stale = co_await shared_.cache.get_stale(std::move(stale_kind), std::move(key));
+    add_phase(result.timings.cache_us, stale_start);
     if (stale) {
-        count(shared_.stats.stale_served_total);
         logger().warn(
             "serving a stale search result: the upstream failed",
             {{"request_id", request_id}, {"error", built.error().detail()}}
@@ -241,7 +303,8 @@ awaitable<SearchService::Built> SearchService::build(
     std::string key,
     std::string request_id,
     std::string page_id,
-    bool l2_usable
+    bool l2_usable,
+    std::shared_ptr<monitoring::Timings> phases
 ) {
     std::string claim_key = key;
     Claim claimed = co_await claim(std::move(claim_key), l2_usable);
@@ -255,7 +318,11 @@ awaitable<SearchService::Built> SearchService::build(
         }
         std::string store_key = key;
         built = co_await fetch_and_store(
-            std::move(request), std::move(position), std::move(store_key), std::move(page_id)
+            std::move(request),
+            std::move(position),
+            std::move(store_key),
+            std::move(page_id),
+            *phases
         );
     }
     if (claimed.lock_token && shared_.redis_store != nullptr) {
@@ -277,7 +344,8 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     int upstream_page,
     std::vector<std::int64_t> seen_tail,
     std::string request_id,
-    Deadline deadline
+    Deadline deadline,
+    monitoring::Timings& phases
 ) {
     upstream::ProductQuery query;
     query.keywords = request.q;
@@ -296,11 +364,14 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     upstream::CallOptions call;
     call.request_id = request_id;
     call.deadline = deadline;
+    const SteadyTime upstream_start = std::chrono::steady_clock::now();
     upstream::Result<upstream::ProductPage> page =
         co_await source_.query_products(std::move(query), std::move(call));
+    add_phase(phases.upstream_us, upstream_start);
     if (!page) {
         co_return page.error();
     }
+    const SteadyTime ranking_start = std::chrono::steady_clock::now();
 
     // Validate and sanitise every product; each rejection is logged once and counted.
     ValidatorOptions validator = options_.validator;
@@ -312,7 +383,7 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     batch.invalid = static_cast<std::size_t>(page->skipped);
     for (const upstream::RawProduct& raw : page->products) {
         ValidationResult checked = validate(raw, validator);
-        shared_.stats.validation.record(checked);
+        shared_.metrics.validation.record(checked);
         if (!checked.product) {
             ++batch.invalid;
             logger().info(
@@ -336,8 +407,8 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     score_all(batch.products, options_.quality);
     batch.low_quality = apply_filter(batch.products, options_.filter);
     batch.duplicates = dedupe(batch.products, options_.dedupe).total();
-    count(shared_.stats.low_quality_total, batch.low_quality);
-    count(shared_.stats.duplicates_total, batch.duplicates);
+    shared_.metrics.low_quality.inc(batch.low_quality);
+    shared_.metrics.duplicates.inc(batch.duplicates);
     rank(batch.products, request.sort);
 
     // Products already returned from the page before (upstream pages shift between calls).
@@ -354,11 +425,16 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
                              !page->products.empty();
     batch.at_limit = next_exists && upstream_page >= options_.max_upstream_pages;
     batch.more = next_exists && !batch.at_limit;
+    add_phase(phases.ranking_us, ranking_start);
     co_return batch;
 }
 
 awaitable<upstream::Result<SearchService::Filled>> SearchService::fill_page(
-    const SearchRequest& request, Position position, std::string request_id, Deadline deadline
+    const SearchRequest& request,
+    Position position,
+    std::string request_id,
+    Deadline deadline,
+    monitoring::Timings& phases
 ) {
     const auto wanted = static_cast<std::size_t>(request.page_size);
     Filled filled;
@@ -367,7 +443,7 @@ awaitable<upstream::Result<SearchService::Filled>> SearchService::fill_page(
     auto offset = static_cast<std::size_t>(position.offset);
     while (true) {
         upstream::Result<Batch> batch = co_await fetch_batch(
-            request, upstream_page, std::move(seen_tail), request_id, deadline
+            request, upstream_page, std::move(seen_tail), request_id, deadline, phases
         );
         if (!batch) {
             if (filled.served.empty()) {
@@ -442,12 +518,17 @@ nlohmann::json SearchService::next_cursor(
 }
 
 awaitable<SearchService::Built> SearchService::fetch_and_store(
-    SearchRequest request, Position position, std::string key, std::string request_id
+    SearchRequest request,
+    Position position,
+    std::string key,
+    std::string request_id,
+    monitoring::Timings& phases
 ) {
     const auto budget =
         options_.page_budget ? options_.page_budget() : std::chrono::milliseconds(3000);
     const Deadline deadline = std::chrono::steady_clock::now() + budget;
-    upstream::Result<Filled> page = co_await fill_page(request, position, request_id, deadline);
+    upstream::Result<Filled> page =
+        co_await fill_page(request, position, request_id, deadline, phases);
     if (!page) {
         co_return page.error();
     }
@@ -460,13 +541,14 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     std::string affiliate_state = "disabled";
     if (request.affiliate) {
         std::string links_request_id = request_id;
-        affiliate_state = co_await attach_links(chosen, std::move(links_request_id));
+        affiliate_state = co_await attach_links(chosen, std::move(links_request_id), phases);
     } else {
         for (Product& product : chosen) {
             product.affiliate_url.reset();
         }
     }
 
+    const SteadyTime serialize_start = std::chrono::steady_clock::now();
     const std::string fingerprint =
         query_fingerprint(cache::canonical_params("search", query_identity(request)));
     nlohmann::json items = nlohmann::json::array();
@@ -490,7 +572,7 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
           {"total_estimate", page->batches.front().total_estimate}}},
     };
     if (chosen.empty()) {
-        count(shared_.stats.empty_results_total);
+        shared_.metrics.empty_results.inc();
         body["suggestions"] = shared_.vocabulary.suggest(request.q, 5);
     }
     body["meta"] = {
@@ -514,6 +596,7 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
 
     cache::CachedResponse response =
         cache::make_cached_response(std::move(text), "application/json");
+    add_phase(phases.serialize_us, serialize_start);
     // A page missing affiliate links, or cut short by a slow or failing upstream, is kept only
     // briefly, so the full page comes back soon after the upstream recovers.
     const bool degraded = (affiliate_state != "ok" && affiliate_state != "disabled") ||
@@ -526,7 +609,7 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
 }
 
 awaitable<std::string> SearchService::attach_links(
-    std::vector<Product>& products, std::string request_id
+    std::vector<Product>& products, std::string request_id, monitoring::Timings& phases
 ) {
     std::vector<Product*> missing;
     for (Product& product : products) {
@@ -534,7 +617,7 @@ awaitable<std::string> SearchService::attach_links(
             continue;
         }
         if (auto cached = shared_.links.get(product.product_url)) {
-            count(shared_.stats.affiliate_link_cache_hits_total);
+            shared_.metrics.link_cache_hits.inc();
             if (!cached->value->empty()) {  // empty: the upstream has no link for this product
                 product.affiliate_url = *cached->value;
             }
@@ -545,7 +628,6 @@ awaitable<std::string> SearchService::attach_links(
     if (missing.empty()) {
         co_return "ok";
     }
-    count(shared_.stats.affiliate_requested_total, missing.size());
     std::size_t generated = 0;
     std::size_t batches = 0;
     std::size_t failed = 0;
@@ -561,11 +643,12 @@ awaitable<std::string> SearchService::attach_links(
         upstream::CallOptions call;
         call.request_id = request_id;
         call.deadline = std::chrono::steady_clock::now() + options_.affiliate_timeout;
+        const SteadyTime upstream_start = std::chrono::steady_clock::now();
         upstream::Result<std::vector<upstream::PromotionLink>> links =
             co_await source_.generate_links(std::move(request), std::move(call));
+        add_phase(phases.upstream_us, upstream_start);
         if (!links) {
             ++failed;
-            count(shared_.stats.affiliate_failures_total);
             logger().warn(
                 "affiliate link generation failed; returning original product URLs",
                 {{"request_id", request_id},
@@ -597,7 +680,8 @@ awaitable<std::string> SearchService::attach_links(
             }
         }
     }
-    count(shared_.stats.affiliate_generated_total, generated);
+    shared_.metrics.links_generated.inc(generated);
+    shared_.metrics.links_missing.inc(missing.size() - generated);
     if (failed == 0) {
         co_return "ok";
     }

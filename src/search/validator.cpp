@@ -453,39 +453,68 @@ ValidationResult validate(const upstream::RawProduct& raw, const ValidatorOption
     return result;
 }
 
+monitoring::Family<monitoring::Counter>& dropped_products(monitoring::Registry& registry) {
+    return registry.counter(
+        "scout_search_products_dropped_total",
+        "Upstream products left out of search pages, by reason",
+        {"reason"}
+    );
+}
+
+ValidationStats::ValidationStats(monitoring::Registry& registry)
+    : accepted_(&registry
+                     .counter(
+                         "scout_search_products_accepted_total",
+                         "Upstream products that passed validation"
+                     )
+                     .with({})) {
+    auto& dropped = dropped_products(registry);
+    auto& repaired = registry.counter(
+        "scout_search_products_repaired_total",
+        "Upstream products accepted after a repair, by repair",
+        {"repair"}
+    );
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
+        rejected_[i] = &dropped.with({std::string(to_string(static_cast<RejectReason>(i)))});
+    }
+    for (std::size_t i = 0; i < kRepairCount; ++i) {
+        repaired_[i] = &repaired.with({std::string(to_string(static_cast<Repair>(i)))});
+    }
+}
+
 void ValidationStats::record(const ValidationResult& result) noexcept {
     if (result.reason) {
-        rejected_[static_cast<std::size_t>(*result.reason)].fetch_add(1, std::memory_order_relaxed);
+        rejected_[static_cast<std::size_t>(*result.reason)]->inc();
         return;
     }
     if (result.product) {
-        accepted_.fetch_add(1, std::memory_order_relaxed);
+        accepted_->inc();
     }
     for (std::size_t i = 0; i < kRepairCount; ++i) {
         if (result.repairs.contains(static_cast<Repair>(i))) {
-            repaired_[i].fetch_add(1, std::memory_order_relaxed);
+            repaired_[i]->inc();
         }
     }
 }
 
 std::uint64_t ValidationStats::accepted() const noexcept {
-    return accepted_.load(std::memory_order_relaxed);
+    return accepted_->value();
 }
 
 std::uint64_t ValidationStats::rejected(RejectReason reason) const noexcept {
-    return rejected_[static_cast<std::size_t>(reason)].load(std::memory_order_relaxed);
+    return rejected_[static_cast<std::size_t>(reason)]->value();
 }
 
 std::uint64_t ValidationStats::rejected_total() const noexcept {
     std::uint64_t total = 0;
-    for (const auto& counter : rejected_) {
-        total += counter.load(std::memory_order_relaxed);
+    for (const monitoring::Counter* counter : rejected_) {
+        total += counter->value();
     }
     return total;
 }
 
 std::uint64_t ValidationStats::repaired(Repair repair) const noexcept {
-    return repaired_[static_cast<std::size_t>(repair)].load(std::memory_order_relaxed);
+    return repaired_[static_cast<std::size_t>(repair)]->value();
 }
 
 }  // namespace scout::search

@@ -52,4 +52,27 @@ UpstreamMetrics::UpstreamMetrics(monitoring::Registry& registry) {
     }
 }
 
+void UpstreamMetrics::add_cost_collector(
+    monitoring::Registry& registry, std::function<double()> cost_per_call
+) const {
+    registry.add_collector(
+        [this, cost = std::move(cost_per_call)](std::vector<monitoring::FamilySnapshot>& out) {
+            std::uint64_t attempts = 0;
+            for (const MethodMetrics& m : methods_) {
+                attempts += m.attempts_ok->value();
+                for (const monitoring::Counter* failed : m.attempts_failed) {
+                    attempts += failed->value();
+                }
+            }
+            out.push_back(
+                {"scout_upstream_cost_total",
+                 "Estimated upstream API cost: HTTP attempts times upstream.cost_per_call",
+                 monitoring::MetricType::kCounter,
+                 {},
+                 {{{}, static_cast<double>(attempts) * cost(), {}}}}
+            );
+        }
+    );
+}
+
 }  // namespace scout::upstream

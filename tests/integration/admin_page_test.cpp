@@ -2,6 +2,7 @@
 // /admin/ from a running scout, runs the page's script against the live admin endpoints, and
 // the test reads the rendered DOM; a screenshot is saved as a test artifact.
 #include "scout_process.hpp"
+#include "sim_process.hpp"
 
 #include <gtest/gtest.h>
 
@@ -38,8 +39,12 @@ std::string element_text(const std::string& dom, const std::string& id) {
 }
 
 TEST(AdminPage, RendersLiveNumbersInHeadlessChromium) {
+    // Healthy needs its dependencies: the sim as upstream, no Redis configured.
+    SimProcess sim;
     ScoutProcess::Options options;
-    options.settings = {{"admin.token", kToken}};
+    options.settings = sim.scout_settings();
+    options.settings.emplace_back("admin.token", kToken);
+    options.settings.emplace_back("redis.url", "");
     ScoutProcess scout(std::move(options));
     for (int i = 0; i < 25; ++i) {
         ASSERT_TRUE(http_get(scout.port(), "/health"));
@@ -64,6 +69,10 @@ TEST(AdminPage, RendersLiveNumbersInHeadlessChromium) {
     EXPECT_GE(std::atoi(element_text(dom, "polls").c_str()), 2) << dom.substr(0, 4000);
     EXPECT_GE(std::atoi(element_text(dom, "total-requests").c_str()), 25);
     EXPECT_EQ(element_text(dom, "health"), "healthy");
+    for (const char* component : {"upstream", "redis", "memory_cache", "event_loop"}) {
+        EXPECT_NE(dom.find(std::string(">") + component), std::string::npos)
+            << "component " << component;
+    }
     EXPECT_EQ(element_text(dom, "version").empty(), false);
     EXPECT_NE(element_text(dom, "p50"), "–");
     EXPECT_NE(dom.find("<td>health</td>"), std::string::npos) << "routes table";

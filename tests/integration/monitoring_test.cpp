@@ -1,5 +1,6 @@
 // Process-level tests of the admin metrics endpoints: real scout on loopback, real promtool
 // and the Prometheus Python client (Debian packages) reading /metrics.
+#include "redis_server.hpp"
 #include "scout_process.hpp"
 #include "sim_process.hpp"
 
@@ -189,6 +190,12 @@ TEST(Monitoring, ASlowRequestIsLoggedWithItsRequestIdAndKept) {
     EXPECT_EQ(slow[0]["route"], "search");
     EXPECT_GE(slow[0]["duration_ms"].get<double>(), 300);
     EXPECT_EQ(slow[0]["target"], "/search?q=usb+cable&page_size=5");
+    // The breakdown: the 700 ms went to the upstream; every phase of a miss was measured.
+    const json& timings = slow[0]["timings"];
+    EXPECT_GE(timings.value("upstream_us", 0), 650'000) << timings.dump();
+    for (const char* phase : {"cache_us", "ranking_us", "serialize_us"}) {
+        EXPECT_TRUE(timings.contains(phase) && timings[phase].get<std::int64_t>() >= 0) << phase;
+    }
     bool warned = false;
     ASSERT_TRUE(eventually(std::chrono::seconds(5), [&] {
         for (const std::string& line : scout.log_lines()) {
@@ -196,7 +203,9 @@ TEST(Monitoring, ASlowRequestIsLoggedWithItsRequestIdAndKept) {
             if (entry.value("msg", "") == "slow request" &&
                 entry.value("request_id", "") == "slow-request-1") {
                 warned = entry.value("trace_id", "") == "4bf92f3577b34da6a3ce929d0e0e4736" &&
-                         entry.value("level", "") == "warn";
+                         entry.value("level", "") == "warn" &&
+                         entry.value("upstream_us", 0) >= 650'000 &&
+                         entry.value("serialize_us", -1) >= 0;
                 return true;
             }
         }
@@ -243,6 +252,60 @@ TEST(Monitoring, UpstreamCallsAreCountedPerMethodAndOutcome) {
     EXPECT_EQ(sample(doc, "scout_upstream_retries_total", {{"method", "product.query"}}), 0);
     EXPECT_EQ(sample(doc, "scout_circuit_breaker_state", {{"method", "product.query"}}), 0);
     EXPECT_EQ(sim.calls("aliexpress.affiliate.product.query"), 1);
+}
+
+double tier(const json& doc, const std::string& name, const std::string& result) {
+    return doc["cache"].contains(name) ? doc["cache"][name].value(result, 0.0) : 0.0;
+}
+
+// N searches (3 queries, each twice): the search route moves by exactly N, in the totals and
+// in the last minute; the repeats are exactly the L1 hits, every L1 miss is one L2 lookup, and
+// each query was fetched once (one single-flight leader, one upstream call).
+TEST(Monitoring, SearchesMoveRouteAndCacheCountersByExactlyTheRequestsMade) {
+    SimProcess sim;
+    RedisServer redis;
+    ScoutProcess::Options options = slow_scout(sim, "{}");
+    options.settings.emplace_back("redis.url", redis.url());
+    ScoutProcess scout(std::move(options));
+    const json before = metrics(scout);
+    constexpr int kSearches = 6;
+    for (int i = 0; i < kSearches; ++i) {
+        const auto response =
+            http_get(scout.port(), "/search?affiliate=false&q=usb+cable+" + std::to_string(i % 3));
+        ASSERT_TRUE(response && response->status == 200);
+    }
+    const auto response = http_get(scout.port(), "/api/monitoring/metrics?window=60", bearer());
+    ASSERT_TRUE(response && response->status == 200);
+    const json after = json::parse(response->body);
+    EXPECT_EQ(route_requests(after, "search") - route_requests(before, "search"), kSearches);
+    EXPECT_EQ(route_requests(after["window"], "search"), kSearches) << after["window"].dump();
+    EXPECT_EQ(tier(after, "l1", "hit") - tier(before, "l1", "hit"), kSearches / 2);
+    const double l1_misses = tier(after, "l1", "miss") - tier(before, "l1", "miss");
+    const double l2_lookups = tier(after, "l2", "hit") + tier(after, "l2", "miss") +
+                              tier(after, "l2", "stale") - tier(before, "l2", "hit") -
+                              tier(before, "l2", "miss") - tier(before, "l2", "stale");
+    EXPECT_GE(l1_misses, kSearches / 2);
+    EXPECT_EQ(l2_lookups, l1_misses) << after["cache"].dump();
+    EXPECT_EQ(sample(after, "scout_single_flight_total", {{"role", "leader"}}), kSearches / 2);
+    EXPECT_EQ(after["upstream"]["calls"], kSearches / 2);
+    EXPECT_EQ(sim.calls("aliexpress.affiliate.product.query"), kSearches / 2);
+
+    const auto bad = http_get(scout.port(), "/api/monitoring/metrics?window=0", bearer());
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+}
+
+// upstream.cost_per_call prices every upstream request made.
+TEST(Monitoring, EstimatedCostIsCallsTimesCostPerCall) {
+    SimProcess sim;
+    ScoutProcess::Options options = slow_scout(sim, R"({"upstream":{"cost_per_call":0.25}})");
+    options.settings.emplace_back("redis.url", "");
+    ScoutProcess scout(std::move(options));
+    ASSERT_TRUE(http_get(scout.port(), "/search?q=usb+cable&affiliate=false"));
+    ASSERT_TRUE(http_get(scout.port(), "/search?q=phone+case&affiliate=false"));
+    const json doc = metrics(scout);
+    EXPECT_DOUBLE_EQ(doc["upstream"]["cost"].get<double>(), 0.5) << doc["upstream"].dump();
+    EXPECT_EQ(doc["upstream"]["attempts"], 2);
 }
 
 // monitoring.slow_request_ms is reloadable: one SIGHUP, then the new threshold holds.

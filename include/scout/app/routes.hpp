@@ -6,6 +6,7 @@
 
 #include <scout/http/router.hpp>
 #include <scout/monitoring/health.hpp>
+#include <scout/monitoring/health_monitor.hpp>
 #include <scout/monitoring/metrics.hpp>
 #include <scout/monitoring/request_journal.hpp>
 #include <scout/search/request.hpp>
@@ -25,6 +26,8 @@ struct RouteServices {
     std::shared_ptr<monitoring::HealthState> health;
     monitoring::Registry& metrics;
     const monitoring::RequestJournal& journal;
+    std::shared_ptr<const monitoring::HealthMonitor> health_monitor;  // /health/detailed
+    std::shared_ptr<const monitoring::MetricsHistory> history;        // may be null
 };
 
 // The router of one worker.

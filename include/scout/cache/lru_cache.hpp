@@ -32,11 +32,9 @@ struct LruOptions {
 };
 
 // Aggregated over all shards. Counters are monotonic; entries/bytes are current values. A
-// snapshot taken while other threads write is not atomic across fields.
+// snapshot taken while other threads write is not atomic across fields. Hits and misses are
+// counted by the users, per kind of value (TieredCache, the search service's link cache).
 struct LruStats {
-    std::uint64_t hits = 0;         // get / get_allow_stale returned a fresh entry
-    std::uint64_t misses = 0;       // nothing usable returned (absent, expired, or stale to get())
-    std::uint64_t stale_hits = 0;   // get_allow_stale returned an entry past its expiry
     std::uint64_t expirations = 0;  // entries removed because they were past the stale window
     std::uint64_t evictions = 0;    // live entries removed to respect max_entries / max_bytes
     std::uint64_t insertions = 0;   // successful puts (new keys and replacements)
@@ -129,18 +127,12 @@ public:
     }
 
     // The fresh entry under `key`, if any; marks it most recently used.
-    [[nodiscard]] std::optional<Hit<V>> get(std::string_view key) { return find(key, false, true); }
-
-    // Same as get(), but a miss is not counted: for a fast-path probe whose caller falls back
-    // to get() (which counts it) when nothing fresh is there.
-    [[nodiscard]] std::optional<Hit<V>> probe(std::string_view key) {
-        return find(key, false, false);
-    }
+    [[nodiscard]] std::optional<Hit<V>> get(std::string_view key) { return find(key, false); }
 
     // The fresh or stale entry under `key` (Hit::stale tells which); marks it most recently
     // used. For the path where the source of truth failed.
     [[nodiscard]] std::optional<Hit<V>> get_allow_stale(std::string_view key) {
-        return find(key, true, true);
+        return find(key, true);
     }
 
     // Removes the entry under `key`; returns whether there was one.
@@ -178,9 +170,6 @@ public:
         Stats total;
         for (std::size_t i = 0; i < options_.shards; ++i) {
             const Shard& shard = shards_[i];
-            total.hits += shard.hits.load(std::memory_order_relaxed);
-            total.misses += shard.misses.load(std::memory_order_relaxed);
-            total.stale_hits += shard.stale_hits.load(std::memory_order_relaxed);
             total.expirations += shard.expirations.load(std::memory_order_relaxed);
             total.evictions += shard.evictions.load(std::memory_order_relaxed);
             total.insertions += shard.insertions.load(std::memory_order_relaxed);
@@ -222,9 +211,6 @@ private:
         Index index;
         std::size_t bytes = 0;  // guarded by mutex; byte_count mirrors it for stats()
 
-        std::atomic<std::uint64_t> hits{0};
-        std::atomic<std::uint64_t> misses{0};
-        std::atomic<std::uint64_t> stale_hits{0};
         std::atomic<std::uint64_t> expirations{0};
         std::atomic<std::uint64_t> evictions{0};
         std::atomic<std::uint64_t> insertions{0};
@@ -313,21 +299,17 @@ private:
         return true;
     }
 
-    std::optional<Hit<V>> find(std::string_view key, bool allow_stale, bool count_miss) {
+    std::optional<Hit<V>> find(std::string_view key, bool allow_stale) {
         Shard& shard = shard_for(key);
         const auto now = clock_.now();
         List graveyard;
         const std::lock_guard lock(shard.mutex);
         const auto found = shard.index.find(key);
         if (found == shard.index.end()) {
-            if (count_miss) {
-                bump(shard.misses);
-            }
             return std::nullopt;
         }
         const auto it = found->second;
         if (now < it->expires_at) {
-            bump(shard.hits);
             shard.lru.splice(shard.lru.begin(), shard.lru, it);
             return Hit<V>{it->value, it->fetched_at, it->expires_at, false};
         }
@@ -336,12 +318,8 @@ private:
             remove_locked(shard, it, graveyard);
             publish_size_locked(shard);
         } else if (allow_stale) {
-            bump(shard.stale_hits);
             shard.lru.splice(shard.lru.begin(), shard.lru, it);
             return Hit<V>{it->value, it->fetched_at, it->expires_at, true};
-        }
-        if (count_miss) {
-            bump(shard.misses);
         }
         return std::nullopt;
     }

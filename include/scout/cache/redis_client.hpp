@@ -6,6 +6,7 @@
 #include <scout/cache/errors.hpp>
 #include <scout/cache/store.hpp>
 #include <scout/core/asio.hpp>
+#include <scout/monitoring/metrics.hpp>
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
@@ -68,16 +69,30 @@ std::chrono::milliseconds reconnect_delay(
     int attempt, std::chrono::milliseconds min, std::chrono::milliseconds max, double unit
 );
 
-// Shared by the clients of all workers (atomics); read by monitoring.
+// Shared by the clients of all workers; cells of the metrics registry:
+//   scout_redis_commands_total                    commands sent to Redis
+//   scout_redis_command_failures_total{reason}    error (failed, not a timeout) | timeout
+//   scout_redis_rejected_total                    calls refused at once: not connected
+//   scout_redis_connection_events_total{event}    connect | connect_failure | disconnect
+//   scout_redis_connections_up                    gauge: worker connections up now
+//   scout_redis_command_duration_seconds          sent commands, until reply or timeout
 struct RedisCounters {
-    std::atomic<std::uint64_t> commands_total{0};  // commands sent to Redis
-    std::atomic<std::uint64_t> errors_total{0};    // sent commands that failed (not timeouts)
-    std::atomic<std::uint64_t> timeouts_total{0};  // commands past command_timeout
-    std::atomic<std::uint64_t> rejected_total{0};  // calls refused at once: not connected
-    std::atomic<std::uint64_t> connects_total{0};  // connections established (handshake ok)
-    std::atomic<std::uint64_t> connect_failures_total{0};  // connection attempts that failed
-    std::atomic<std::uint64_t> disconnects_total{0};       // established connections lost
-    std::atomic<std::int64_t> available{0};                // gauge: worker connections up now
+    RedisCounters();  // in a registry of its own (a lone client, tests)
+    explicit RedisCounters(monitoring::Registry& registry);
+
+    std::unique_ptr<monitoring::Registry> own;  // set by the default constructor only
+    monitoring::Counter* commands_total = nullptr;
+    monitoring::Counter* errors_total = nullptr;
+    monitoring::Counter* timeouts_total = nullptr;
+    monitoring::Counter* rejected_total = nullptr;
+    monitoring::Counter* connects_total = nullptr;
+    monitoring::Counter* connect_failures_total = nullptr;
+    monitoring::Counter* disconnects_total = nullptr;
+    monitoring::Gauge* available = nullptr;
+    monitoring::Histogram* command_duration = nullptr;
+
+private:
+    void resolve(monitoring::Registry& registry);
 };
 
 // A plain snapshot of RedisCounters.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <scout/core/asio.hpp>
+#include <scout/monitoring/metrics.hpp>
 
 #include <boost/system/system_error.hpp>
 
@@ -44,7 +45,11 @@ namespace scout::cache {
 template <typename T>
 class SingleFlight {
 public:
-    SingleFlight() = default;
+    // Counts flights started into `leaders` and callers that joined one into `waiters`
+    // (registry counters; without them, counters of its own).
+    SingleFlight() : leaders_(&own_leaders_), waiters_(&own_waiters_) {}
+    SingleFlight(monitoring::Counter& leaders, monitoring::Counter& waiters)
+        : leaders_(&leaders), waiters_(&waiters) {}
     SingleFlight(const SingleFlight&) = delete;
     SingleFlight& operator=(const SingleFlight&) = delete;
     SingleFlight(SingleFlight&&) = delete;
@@ -70,7 +75,7 @@ public:
             flight->waiters.push_back(Waiter{executor, timer});
         }
         if (leader) {
-            leaders_total_.fetch_add(1, std::memory_order_relaxed);
+            leaders_->inc();
             asio::co_spawn(
                 executor,
                 lead(std::move(key), flight, std::move(fetch)),
@@ -78,7 +83,7 @@ public:
                 [](const std::exception_ptr&) {}
             );
         } else {
-            joined_total_.fetch_add(1, std::memory_order_relaxed);
+            waiters_->inc();
         }
 
         // Wakes up when the leader expires the timer, or with operation_aborted when this
@@ -98,12 +103,8 @@ public:
     }
 
     // Flights started (fetches run) and callers that joined a running flight.
-    [[nodiscard]] std::uint64_t leaders_total() const {
-        return leaders_total_.load(std::memory_order_relaxed);
-    }
-    [[nodiscard]] std::uint64_t joined_total() const {
-        return joined_total_.load(std::memory_order_relaxed);
-    }
+    [[nodiscard]] std::uint64_t leaders_total() const { return leaders_->value(); }
+    [[nodiscard]] std::uint64_t joined_total() const { return waiters_->value(); }
     // Keys with a fetch in progress.
     [[nodiscard]] std::size_t in_flight() const {
         const std::lock_guard lock(mutex_);
@@ -156,8 +157,10 @@ private:
 
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;
-    std::atomic<std::uint64_t> leaders_total_{0};
-    std::atomic<std::uint64_t> joined_total_{0};
+    monitoring::Counter own_leaders_;
+    monitoring::Counter own_waiters_;
+    monitoring::Counter* leaders_;
+    monitoring::Counter* waiters_;
 };
 
 }  // namespace scout::cache

@@ -8,6 +8,7 @@
 #include <scout/cache/store.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/clock.hpp>
+#include <scout/monitoring/metrics.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -78,18 +79,31 @@ struct Lookup {
 //
 // Store failures never throw out of get/get_stale/put: they are counted, and the call goes on
 // as if L2 had missed (memory-only).
+//
+// Counted in the metrics registry, per tier (l1, l2) and kind:
+//   scout_cache_requests_total{tier,kind,result}   result: hit | miss | stale
+//   scout_cache_errors_total{tier,kind}            failed reads, malformed values
+//   scout_cache_rejected_total{tier,kind}          values refused (too large, unauthenticated)
+//   scout_cache_skipped_total{tier,kind}           L2 not asked (no store / unavailable)
+//   scout_cache_writes_total{tier,kind,result}     result: ok | error
+//   scout_cache_read_duration_seconds{tier,kind}   get/get_stale reads
+// and read at scrape time from L1: scout_cache_entries, scout_cache_bytes (gauges),
+// scout_cache_evictions_total, scout_cache_expirations_total, scout_cache_insertions_total,
+// scout_cache_oversize_rejections_total (tier="l1").
 class TieredCache {
 public:
     using Options = TieredCacheOptions;
     using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
     // `store` may be null (memory-only). `store` and `clock` must outlive the cache. An empty
-    // `wall_clock` means std::chrono::system_clock::now.
+    // `wall_clock` means std::chrono::system_clock::now. `metrics` null: counted in a registry
+    // of the cache's own (tests); otherwise the cache must outlive that registry's snapshots.
     explicit TieredCache(
         const Options& options,
         Store* store = nullptr,
         const Clock& clock = SteadyClock::instance(),
-        WallClock wall_clock = {}
+        WallClock wall_clock = {},
+        monitoring::Registry* metrics = nullptr
     );
 
     TieredCache(const TieredCache&) = delete;
@@ -108,7 +122,7 @@ public:
 
     // A fresh value from L1 only, without suspending: the cache-hit fast path. A hit is
     // counted; a miss is not (the caller falls back to get(), which counts it). Not timed:
-    // latency_* cover get() and get_stale() reads only.
+    // the read duration covers get() and get_stale() reads only.
     [[nodiscard]] Lookup probe_l1(std::string_view kind, std::string_view key);
 
     // A fresh or stale value (Lookup::stale), L1 then L2: for when the upstream failed.
@@ -137,25 +151,32 @@ public:
     [[nodiscard]] std::chrono::system_clock::time_point wall_now() const;
 
 private:
+    // Cells of one tier and kind in the registry, resolved once.
     struct TierCounters {
-        std::atomic<std::uint64_t> hits{0};
-        std::atomic<std::uint64_t> misses{0};
-        std::atomic<std::uint64_t> stale_serves{0};
-        std::atomic<std::uint64_t> errors{0};
-        std::atomic<std::uint64_t> rejected{0};
-        std::atomic<std::uint64_t> skipped{0};
-        std::atomic<std::uint64_t> writes{0};
-        std::atomic<std::uint64_t> write_errors{0};
-        std::atomic<std::uint64_t> latency_ns_sum{0};
-        std::atomic<std::uint64_t> latency_count{0};
+        TierCounters(
+            monitoring::Registry& registry, const std::string& tier, const std::string& kind
+        );
+
+        monitoring::Counter* hits;
+        monitoring::Counter* misses;
+        monitoring::Counter* stale_serves;
+        monitoring::Counter* errors;
+        monitoring::Counter* rejected;
+        monitoring::Counter* skipped;
+        monitoring::Counter* writes;
+        monitoring::Counter* write_errors;
+        monitoring::Histogram* latency;
 
         [[nodiscard]] TierStats snapshot() const;
-        void record_latency(Clock::duration elapsed);
+        void record_latency(Clock::duration elapsed) const;
     };
 
     struct KindState {
-        KindState(std::string kind_name, KindOptions kind_options)
-            : name(std::move(kind_name)), options(kind_options) {}
+        KindState(monitoring::Registry& registry, std::string kind_name, KindOptions kind_options)
+            : name(std::move(kind_name)),
+              options(kind_options),
+              l1(registry, "l1", name),
+              l2(registry, "l2", name) {}
 
         std::string name;
         KindOptions options;
@@ -192,6 +213,11 @@ private:
     [[nodiscard]] bool store_usable() const;
     static KindStats snapshot(const KindState& state);
 
+    // Registers the L1 collector (entries, bytes, evictions ...) with `registry`.
+    void add_l1_collector(monitoring::Registry& registry) const;
+
+    std::unique_ptr<monitoring::Registry> own_metrics_;  // when none was given
+    monitoring::Registry& metrics_;
     const Clock& clock_;
     Store* const store_;
     const std::chrono::milliseconds serve_stale_;

@@ -60,7 +60,8 @@ struct UpstreamConfig {
     int connect_timeout_ms = 1'000;  // TCP/TLS connect deadline
     RetryConfig retry;
     BreakerConfig breaker;
-    int max_ban_s = 300;  // cap on an advertised ban; then the method's breaker probes
+    int max_ban_s = 300;         // cap on an advertised ban; then the method's breaker probes
+    double cost_per_call = 0.0;  // estimated cost of one upstream call, for the metrics
 };
 
 struct RedisConfig {
@@ -79,7 +80,8 @@ struct AdminConfig {
 };
 
 struct MonitoringConfig {
-    int slow_request_ms = 3'000;  // a request this slow is logged and kept (reloadable)
+    int slow_request_ms = 3'000;        // a request this slow is logged and kept (reloadable)
+    int max_event_loop_lag_ms = 1'000;  // /health/detailed is unhealthy at this lag (reloadable)
 };
 
 // gzip by the compression middleware, on every route (all reloadable).

@@ -14,12 +14,15 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -238,6 +241,39 @@ private:
     std::map<std::string, std::unique_ptr<Family<Gauge>>> gauges_;
     std::map<std::string, std::unique_ptr<Family<Histogram>>> histograms_;
     std::vector<Collector> collectors_;
+};
+
+// Counters and histograms of `now` minus those of `earlier` (matched by family name and
+// labels; a sample missing from `earlier`, or smaller there after a reset, counts from zero);
+// gauges as they are in `now`. For windows ("the last minute").
+std::vector<FamilySnapshot> delta(
+    const std::vector<FamilySnapshot>& now, const std::vector<FamilySnapshot>& earlier
+);
+
+// Snapshots of the registry kept every `spacing` (a ring of `capacity`), so that an admin
+// view can show the last minute as well as the totals. Thread-safe.
+class MetricsHistory {
+public:
+    using TimePoint = std::chrono::steady_clock::time_point;
+    struct Past {
+        TimePoint at;
+        std::shared_ptr<const std::vector<FamilySnapshot>> families;
+    };
+
+    MetricsHistory(std::chrono::seconds spacing, std::size_t capacity);
+
+    [[nodiscard]] std::chrono::seconds spacing() const { return spacing_; }
+    // Keeps `families`, unless the newest kept one is less than `spacing` old at `at`.
+    void record(TimePoint at, std::vector<FamilySnapshot> families);
+    // The newest snapshot taken at least `ago` before `now`, else the oldest kept; nullopt
+    // when none is kept.
+    [[nodiscard]] std::optional<Past> at_least(TimePoint now, std::chrono::seconds ago) const;
+
+private:
+    const std::chrono::seconds spacing_;
+    const std::size_t capacity_;
+    mutable std::mutex mutex_;
+    std::deque<Past> ring_;  // oldest first
 };
 
 // Prometheus text exposition format 0.0.4 of a snapshot: # HELP / # TYPE per family,

@@ -11,6 +11,7 @@
 #include <scout/cache/single_flight.hpp>
 #include <scout/cache/tiered_cache.hpp>
 #include <scout/core/asio.hpp>
+#include <scout/monitoring/request_journal.hpp>
 #include <scout/search/cursor.hpp>
 #include <scout/search/dedupe.hpp>
 #include <scout/search/quality.hpp>
@@ -50,39 +51,51 @@ struct SearchOptions {
     std::chrono::milliseconds affiliate_link_ttl{std::chrono::hours(24)};
 };
 
-struct SearchStats {
-    std::atomic<std::uint64_t> searches_total{0};
-    std::atomic<std::uint64_t> cache_hits_total{0};
-    std::atomic<std::uint64_t> cache_misses_total{0};
-    std::atomic<std::uint64_t> stale_served_total{0};
-    std::atomic<std::uint64_t> upstream_failures_total{0};
-    std::atomic<std::uint64_t> low_quality_total{0};
-    std::atomic<std::uint64_t> duplicates_total{0};
-    std::atomic<std::uint64_t> affiliate_requested_total{0};  // products needing a link
-    std::atomic<std::uint64_t> affiliate_generated_total{0};  // ... that got one
-    std::atomic<std::uint64_t> affiliate_link_cache_hits_total{0};
-    std::atomic<std::uint64_t> affiliate_failures_total{0};  // failed link.generate calls
-    std::atomic<std::uint64_t> empty_results_total{0};
-    ValidationStats validation;  // rejections by reason
+// The search pipeline's own counts (cache and upstream count theirs), in the registry:
+//   scout_search_products_dropped_total{reason}  validator reasons, low_quality, duplicate
+//   scout_search_upstream_failures_total         searches the upstream gave no page for
+//   scout_search_empty_results_total             pages built without a product
+//   scout_affiliate_links_total{result}          products needing a link: generated | missing
+//   scout_affiliate_link_cache_hits_total        links found in the link cache
+//   scout_single_flight_total{role}              leader (fetched) | waiter (joined a fetch)
+// Thread-safe.
+struct SearchMetrics {
+    explicit SearchMetrics(monitoring::Registry& registry);
+
+    ValidationStats validation;
+    monitoring::Counter& low_quality;
+    monitoring::Counter& duplicates;
+    monitoring::Counter& upstream_failures;
+    monitoring::Counter& empty_results;
+    monitoring::Counter& links_generated;
+    monitoring::Counter& links_missing;
+    monitoring::Counter& link_cache_hits;
+    monitoring::Counter& flight_leaders;
+    monitoring::Counter& flight_waiters;
 };
 
 // Shared by all workers of a process.
 struct SearchShared {
     SearchShared(
         cache::TieredCache& tiered,
+        monitoring::Registry& registry,
         const cache::LruOptions& link_options,
         cache::RedisStore* redis = nullptr
     )
-        : cache(tiered), redis_store(redis), links(link_options) {}
+        : cache(tiered),
+          redis_store(redis),
+          links(link_options),
+          metrics(registry),
+          flights(metrics.flight_leaders, metrics.flight_waiters) {}
     cache::TieredCache& cache;
     // L2 when Redis is configured (null = memory-only): its availability is reported to
     // clients, and it carries the cross-instance single-flight lock.
     cache::RedisStore* redis_store;
     bool distributed_single_flight = true;
     cache::LruCache<std::shared_ptr<const std::string>> links;  // product URL -> affiliate link
+    SearchMetrics metrics;
     cache::SingleFlight<upstream::Result<std::shared_ptr<const cache::CachedResponse>>> flights;
     Vocabulary vocabulary;
-    SearchStats stats;
 };
 
 struct SearchResult {
@@ -94,6 +107,9 @@ struct SearchResult {
     std::optional<ParamError> bad_request;  // e.g. a tampered cursor
     std::optional<upstream::UpstreamError> upstream;  // the upstream failed, nothing stale
     std::string key;  // the page's cache key (set once the request is valid)
+    // Where the time went (cache reads, upstream, ranking, serialisation); a request that
+    // waited for another's fetch counts the wait as upstream time.
+    monitoring::Timings timings;
 };
 
 class SearchService {
@@ -150,26 +166,37 @@ private:
 
     // Leader of a single-flight: claims the page (claim()), fetches and stores it unless found,
     // and releases the lock.
+    // `phases` receives the leader's upstream, ranking and serialisation times.
     awaitable<Built> build(
         SearchRequest request,
         Position position,
         std::string key,
         std::string request_id,
         std::string page_id,
-        bool l2_usable
+        bool l2_usable,
+        std::shared_ptr<monitoring::Timings> phases
     );
     awaitable<Built> fetch_and_store(
-        SearchRequest request, Position position, std::string key, std::string request_id
+        SearchRequest request,
+        Position position,
+        std::string key,
+        std::string request_id,
+        monitoring::Timings& phases
     );
     awaitable<upstream::Result<Filled>> fill_page(
-        const SearchRequest& request, Position position, std::string request_id, Deadline deadline
+        const SearchRequest& request,
+        Position position,
+        std::string request_id,
+        Deadline deadline,
+        monitoring::Timings& phases
     );
     awaitable<upstream::Result<Batch>> fetch_batch(
         const SearchRequest& request,
         int upstream_page,
         std::vector<std::int64_t> seen_tail,
         std::string request_id,
-        Deadline deadline
+        Deadline deadline,
+        monitoring::Timings& phases
     );
     // next_cursor after the first `taken` products of `filled`; null when nothing follows.
     [[nodiscard]] nlohmann::json next_cursor(
@@ -186,7 +213,9 @@ private:
     // What SearchResult::l2 reports: "disabled", "ok" or "unavailable".
     [[nodiscard]] std::string_view l2_state() const;
     // Fills affiliate_url where missing; returns "ok" | "partial" | "unavailable".
-    awaitable<std::string> attach_links(std::vector<Product>& products, std::string request_id);
+    awaitable<std::string> attach_links(
+        std::vector<Product>& products, std::string request_id, monitoring::Timings& phases
+    );
 
     upstream::ProductSource& source_;
     SearchShared& shared_;

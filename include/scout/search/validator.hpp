@@ -3,6 +3,7 @@
 // the logging. validate() is pure and thread-safe; ValidationStats is thread-safe (atomics).
 #pragma once
 
+#include <scout/monitoring/metrics.hpp>
 #include <scout/search/product.hpp>
 #include <scout/upstream/response.hpp>
 
@@ -115,9 +116,16 @@ struct ValidationResult {
 //  - shop: present when shop_id > 0; name clean_text()'d.
 ValidationResult validate(const upstream::RawProduct& raw, const ValidatorOptions& options);
 
-// Counters of validation outcomes, shared by all workers.
+// Validation outcomes, counted in the metrics registry:
+//   scout_search_products_accepted_total
+//   scout_search_products_dropped_total{reason}   every RejectReason (the search service adds
+//                                                 low_quality and duplicate to the family)
+//   scout_search_products_repaired_total{repair}
+// Shared by all workers; thread-safe.
 class ValidationStats {
 public:
+    explicit ValidationStats(monitoring::Registry& registry);
+
     void record(const ValidationResult& result) noexcept;
 
     [[nodiscard]] std::uint64_t accepted() const noexcept;
@@ -126,9 +134,12 @@ public:
     [[nodiscard]] std::uint64_t repaired(Repair repair) const noexcept;
 
 private:
-    std::atomic<std::uint64_t> accepted_{0};
-    std::array<std::atomic<std::uint64_t>, kRejectReasonCount> rejected_{};
-    std::array<std::atomic<std::uint64_t>, kRepairCount> repaired_{};
+    monitoring::Counter* accepted_;
+    std::array<monitoring::Counter*, kRejectReasonCount> rejected_{};
+    std::array<monitoring::Counter*, kRepairCount> repaired_{};
 };
+
+// The family products dropped from a search page are counted in, by reason.
+monitoring::Family<monitoring::Counter>& dropped_products(monitoring::Registry& registry);
 
 }  // namespace scout::search

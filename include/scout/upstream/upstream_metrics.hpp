@@ -6,6 +6,7 @@
 //   scout_upstream_rejections_total{method,reason}  circuit_open | deadline (no attempt made)
 //   scout_upstream_rate_limit_waits_total{method}   waits for an advertised ban inside a call
 //   scout_upstream_call_duration_seconds{method}    whole call, retries included
+//   scout_upstream_cost_total                       estimated (add_cost_collector)
 // Cells are resolved once at construction; shared by every worker's client; thread-safe.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <scout/upstream/request.hpp>
 
 #include <array>
+#include <functional>
 #include <string_view>
 
 namespace scout::upstream {
@@ -37,6 +39,11 @@ public:
     [[nodiscard]] const MethodMetrics& for_method(std::string_view method) const {
         return methods_[method_index(method)];
     }
+
+    // scout_upstream_cost_total, read at scrape time: every HTTP attempt (the API bills each
+    // request) times the current upstream.cost_per_call. Follows a metrics reset.
+    void add_cost_collector(monitoring::Registry& registry, std::function<double()> cost_per_call)
+        const;
 
 private:
     std::array<MethodMetrics, kKnownMethods.size()> methods_;

@@ -319,4 +319,82 @@ std::vector<std::string> Registry::reset() {
     return names;
 }
 
+// ---- windows -------------------------------------------------------------------------------
+
+namespace {
+
+const Sample* find_sample(const FamilySnapshot& family, const Labels& labels) {
+    for (const Sample& sample : family.samples) {
+        if (sample.labels == labels) {
+            return &sample;
+        }
+    }
+    return nullptr;
+}
+
+void subtract(FamilySnapshot& family, const FamilySnapshot& earlier) {
+    for (Sample& sample : family.samples) {
+        const Sample* before = find_sample(earlier, sample.labels);
+        if (before == nullptr) {
+            continue;
+        }
+        if (family.type == MetricType::kHistogram) {
+            if (before->histogram.count <= sample.histogram.count) {
+                sample.histogram = sample.histogram.minus(before->histogram);
+            }
+        } else if (before->value <= sample.value) {
+            sample.value -= before->value;
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<FamilySnapshot> delta(
+    const std::vector<FamilySnapshot>& now, const std::vector<FamilySnapshot>& earlier
+) {
+    std::vector<FamilySnapshot> out = now;
+    for (FamilySnapshot& family : out) {
+        if (family.type == MetricType::kGauge) {
+            continue;
+        }
+        const auto match = std::find_if(earlier.begin(), earlier.end(), [&](const auto& e) {
+            return e.name == family.name && e.type == family.type;
+        });
+        if (match != earlier.end()) {
+            subtract(family, *match);
+        }
+    }
+    return out;
+}
+
+MetricsHistory::MetricsHistory(std::chrono::seconds spacing, std::size_t capacity)
+    : spacing_(spacing), capacity_(std::max<std::size_t>(1, capacity)) {}
+
+void MetricsHistory::record(TimePoint at, std::vector<FamilySnapshot> families) {
+    const std::lock_guard lock(mutex_);
+    if (!ring_.empty() && at - ring_.back().at < spacing_) {
+        return;
+    }
+    ring_.push_back({at, std::make_shared<const std::vector<FamilySnapshot>>(std::move(families))});
+    while (ring_.size() > capacity_) {
+        ring_.pop_front();
+    }
+}
+
+std::optional<MetricsHistory::Past> MetricsHistory::at_least(
+    TimePoint now, std::chrono::seconds ago
+) const {
+    const std::lock_guard lock(mutex_);
+    if (ring_.empty()) {
+        return std::nullopt;
+    }
+    for (auto it = ring_.rbegin(); it != ring_.rend(); ++it) {
+        if (now - it->at >= ago) {
+            return *it;
+        }
+    }
+    return ring_.front();
+}
+
 }  // namespace scout::monitoring

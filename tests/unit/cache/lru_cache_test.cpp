@@ -46,8 +46,6 @@ TEST(LruCache, ReturnsFreshEntryWithItsTimes) {
     EXPECT_EQ(hit->expires_at, put_at + 10s);
 
     const auto stats = cache.stats();
-    EXPECT_EQ(stats.hits, 1U);
-    EXPECT_EQ(stats.misses, 0U);
     EXPECT_EQ(stats.insertions, 1U);
     EXPECT_EQ(stats.entries, 1U);
     EXPECT_EQ(stats.bytes, Cache::entry_bytes("k", 1));
@@ -62,32 +60,24 @@ TEST(LruCache, FindsKeysThroughNonTerminatedViews) {
     EXPECT_FALSE(cache.get("alphabet").has_value());
 }
 
-TEST(LruCache, CountsMissForAbsentKey) {
+TEST(LruCache, AbsentKeyIsAMissForBothLookups) {
     test::ManualClock clock;
     Cache cache(one_shard(10), clock);
     EXPECT_FALSE(cache.get("absent").has_value());
     EXPECT_FALSE(cache.get_allow_stale("absent").has_value());
-    EXPECT_EQ(cache.stats().misses, 2U);
 }
 
-TEST(LruCache, ProbeReturnsFreshEntriesAndCountsHitsButNotMisses) {
+TEST(LruCache, GetNeverReturnsAStaleEntryButKeepsItForTheStalePath) {
     test::ManualClock clock;
     LruOptions options = one_shard(4);
     options.serve_stale = 60s;
     Cache cache(options, clock);
-    EXPECT_FALSE(cache.probe("absent"));
     ASSERT_TRUE(cache.put("k", text("v"), 1, 10s));
-    const auto hit = cache.probe("k");
-    ASSERT_TRUE(hit);
-    EXPECT_EQ(*hit->value, "v");
-    EXPECT_FALSE(hit->stale);
-    clock.advance(10s);  // expired: stale entries are never probed
-    EXPECT_FALSE(cache.probe("k"));
-    const LruStats stats = cache.stats();
-    EXPECT_EQ(stats.hits, 1U);
-    EXPECT_EQ(stats.misses, 0U);
-    EXPECT_EQ(stats.stale_hits, 0U);
-    EXPECT_EQ(stats.entries, 1U);  // still inside the stale window: kept for get_allow_stale
+    clock.advance(10s);
+    EXPECT_FALSE(cache.get("k"));
+    EXPECT_EQ(
+        cache.stats().entries, 1U
+    );  // still inside the stale window: kept for get_allow_stale
 }
 
 TEST(LruCache, EntryExpiresExactlyAtItsTtl) {
@@ -125,8 +115,6 @@ TEST(LruCache, StaleEntryServedOnlyByGetAllowStaleWithinTheWindow) {
     EXPECT_FALSE(cache.get_allow_stale("k").has_value());
 
     const auto stats = cache.stats();
-    EXPECT_EQ(stats.stale_hits, 1U);
-    EXPECT_EQ(stats.misses, 2U);
     EXPECT_EQ(stats.expirations, 1U);
     EXPECT_EQ(stats.entries, 0U);
 }
@@ -140,7 +128,6 @@ TEST(LruCache, FreshEntryFromGetAllowStaleIsNotStale) {
     const auto hit = cache.get_allow_stale("k");
     ASSERT_TRUE(hit.has_value());
     EXPECT_FALSE(hit->stale);
-    EXPECT_EQ(cache.stats().hits, 1U);
 }
 
 TEST(LruCache, EvictsLeastRecentlyUsedWhenEntryBoundIsReached) {
@@ -327,7 +314,6 @@ TEST(LruCache, ConcurrentReadersAndWritersKeepCountsConsistent) {
     Cache cache(options, clock);
     constexpr int kThreads = 4;
     constexpr int kOps = 20'000;
-    std::atomic<std::uint64_t> lookups{0};
     std::vector<std::thread> threads;
     threads.reserve(kThreads);
     for (int t = 0; t < kThreads; ++t) {
@@ -345,10 +331,8 @@ TEST(LruCache, ConcurrentReadersAndWritersKeepCountsConsistent) {
                     if (hit) {
                         EXPECT_EQ(*hit->value, key);
                     }
-                    lookups.fetch_add(1, std::memory_order_relaxed);
                 } else if (op < 9) {
                     (void)cache.get_allow_stale(key);
-                    lookups.fetch_add(1, std::memory_order_relaxed);
                 } else {
                     cache.erase(key);
                 }
@@ -362,7 +346,6 @@ TEST(LruCache, ConcurrentReadersAndWritersKeepCountsConsistent) {
         thread.join();
     }
     const auto stats = cache.stats();
-    EXPECT_EQ(stats.hits + stats.misses + stats.stale_hits, lookups.load());
     EXPECT_LE(stats.entries, 64U);
 
     // The published sizes match what is really there (dead entries go while we look).

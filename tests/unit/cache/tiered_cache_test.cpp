@@ -415,3 +415,62 @@ TEST_F(TieredCacheTest, ConcurrentWorkersShareOneCache) {
 
 }  // namespace
 }  // namespace scout::cache
+
+namespace scout::cache {
+namespace {
+
+double requests(
+    const std::vector<monitoring::FamilySnapshot>& families,
+    const std::string& tier,
+    const std::string& result
+) {
+    double total = 0;
+    for (const auto& family : families) {
+        if (family.name != "scout_cache_requests_total") {
+            continue;
+        }
+        for (const auto& sample : family.samples) {
+            if (sample.labels[0] == tier && sample.labels[2] == result) {
+                total += sample.value;
+            }
+        }
+    }
+    return total;
+}
+
+// The registry is the one place the cache counts: every lookup is one L1 result, every L1
+// miss one L2 result, and L1's size is read at scrape time.
+TEST_F(TieredCacheTest, CountsEveryLookupOnceInTheRegistryPerTier) {
+    monitoring::Registry registry;
+    TieredCache cache(options(), &store_, clock_, wall_, &registry);
+    const int lookups = 5;
+    for (int i = 0; i < lookups; ++i) {
+        get(cache, "absent-" + std::to_string(i));
+    }
+    put(cache, key_, "page");
+    get(cache, key_);
+    ASSERT_TRUE(cache.probe_l1("search", key_));
+    const auto families = registry.snapshot();
+    EXPECT_EQ(requests(families, "l1", "hit"), 2);
+    EXPECT_EQ(requests(families, "l1", "miss"), lookups);
+    EXPECT_EQ(requests(families, "l2", "miss"), lookups);
+    EXPECT_EQ(
+        requests(families, "l1", "hit") + requests(families, "l1", "miss") +
+            requests(families, "l1", "stale"),
+        lookups + 2
+    );
+    EXPECT_EQ(cache.stats("search").l1.hits, 2U);  // the same cells, read back
+    bool entries_seen = false;
+    for (const auto& family : families) {
+        if (family.name == "scout_cache_entries") {
+            entries_seen = true;
+            EXPECT_EQ(family.samples.at(0).value, 1);
+        }
+    }
+    EXPECT_TRUE(entries_seen);
+    registry.reset();
+    EXPECT_EQ(cache.stats("search").l1.hits, 0U);
+}
+
+}  // namespace
+}  // namespace scout::cache

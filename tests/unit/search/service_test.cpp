@@ -84,7 +84,7 @@ public:
 
 class SearchServiceTest : public ::testing::Test {
 protected:
-    SearchServiceTest() : cache_(cache::TieredCacheOptions{}), shared_(cache_, {}) {}
+    SearchServiceTest() : cache_(cache::TieredCacheOptions{}), shared_(cache_, metrics_, {}) {}
 
     void start(int max_upstream_pages = 100) {
         SearchOptions options;
@@ -136,6 +136,7 @@ protected:
     }
 
     asio::io_context io_;
+    monitoring::Registry metrics_;
     cache::TieredCache cache_;
     SearchShared shared_;
     FakeProductSource source_;

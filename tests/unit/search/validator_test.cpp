@@ -502,7 +502,8 @@ TEST(Validator, ReasonNamesAreStable) {
 }
 
 TEST(ValidationStats, CountsOutcomesAcrossThreads) {
-    ValidationStats stats;
+    monitoring::Registry registry;
+    ValidationStats stats(registry);
     upstream::RawProduct bad = good_raw();
     bad.product_id = 0;
     upstream::RawProduct repaired = good_raw();
