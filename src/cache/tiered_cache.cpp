@@ -16,8 +16,6 @@ const log::Logger& logger() {
     return instance;
 }
 
-constexpr auto kRejectionLogInterval = std::chrono::seconds(10);
-
 void bump(std::atomic<std::uint64_t>& counter) {
     counter.fetch_add(1, std::memory_order_relaxed);
 }
@@ -59,6 +57,7 @@ TieredCache::TieredCache(
       serve_stale_(std::max(options.l1.serve_stale, std::chrono::milliseconds::zero())),
       l2_secret_(options.l2_secret.empty() ? detail::random_hex(32) : options.l2_secret),
       max_l2_value_bytes_(options.max_l2_value_bytes),
+      rejection_log_(log::kRepeatInterval, clock),
       l1_(options.l1, clock),
       wall_clock_(std::move(wall_clock)),
       other_{"other", options.default_kind} {
@@ -208,21 +207,13 @@ std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(
 
 void TieredCache::reject(KindState& state, std::string_view key, std::string_view reason) {
     bump(state.l2.rejected);
-    // Shared by all workers: one line per interval, with the number held back since the last.
-    const std::int64_t now_ns = clock_.now().time_since_epoch().count();
-    const std::int64_t interval_ns =
-        std::chrono::duration_cast<Clock::duration>(kRejectionLogInterval).count();
-    std::int64_t last = last_rejection_log_ns_.load(std::memory_order_relaxed);
-    const bool due = last == 0 || now_ns - last >= interval_ns;
-    if (!due || !last_rejection_log_ns_.compare_exchange_strong(last, now_ns)) {
-        unlogged_rejections_.fetch_add(1, std::memory_order_relaxed);
+    const auto suppressed = rejection_log_.allow();
+    if (!suppressed) {
         return;
     }
     logger().warn(
         "cached value from redis rejected; treated as a miss",
-        {{"key", key},
-         {"reason", reason},
-         {"suppressed", unlogged_rejections_.exchange(0, std::memory_order_relaxed)}}
+        {{"key", key}, {"reason", reason}, {"suppressed", *suppressed}}
     );
 }
 

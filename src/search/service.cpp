@@ -1,5 +1,6 @@
 #include <scout/cache/cache_key.hpp>
 #include <scout/log/log.hpp>
+#include <scout/log/throttle.hpp>
 #include <scout/search/cursor.hpp>
 #include <scout/search/ranking.hpp>
 #include <scout/search/service.hpp>
@@ -15,6 +16,17 @@ namespace {
 const log::Logger& logger() {
     static const log::Logger instance("search");
     return instance;
+}
+
+// Repeated per request during an upstream outage: one line per interval, with the count held
+// back (the outage itself is logged by the upstream client and its breakers).
+log::Throttle& stale_log() {
+    static log::Throttle throttle;
+    return throttle;
+}
+log::Throttle& link_failure_log() {
+    static log::Throttle throttle;
+    return throttle;
 }
 
 void count(std::atomic<std::uint64_t>& counter, std::uint64_t by = 1) {
@@ -161,10 +173,14 @@ awaitable<SearchResult> SearchService::search(
     cache::Lookup stale = co_await shared_.cache.get_stale(std::move(stale_kind), std::move(key));
     if (stale) {
         count(shared_.stats.stale_served_total);
-        logger().warn(
-            "serving a stale search result: the upstream failed",
-            {{"request_id", request_id}, {"error", built.error().detail()}}
-        );
+        if (const auto suppressed = stale_log().allow()) {
+            logger().warn(
+                "serving a stale search result: the upstream failed",
+                {{"request_id", request_id},
+                 {"error", built.error().detail()},
+                 {"suppressed", *suppressed}}
+            );
+        }
         result.response = std::move(stale.value);
         result.cache = SearchResult::CacheState::kStale;
         co_return result;
@@ -565,12 +581,15 @@ awaitable<std::string> SearchService::attach_links(
         if (!links) {
             ++failed;
             count(shared_.stats.affiliate_failures_total);
-            logger().warn(
-                "affiliate link generation failed; returning original product URLs",
-                {{"request_id", request_id},
-                 {"products", stop - start},
-                 {"error", links.error().detail()}}
-            );
+            if (const auto suppressed = link_failure_log().allow()) {
+                logger().warn(
+                    "affiliate link generation failed; returning original product URLs",
+                    {{"request_id", request_id},
+                     {"products", stop - start},
+                     {"error", links.error().detail()},
+                     {"suppressed", *suppressed}}
+                );
+            }
             continue;
         }
         std::unordered_map<std::string_view, std::string_view> by_source;

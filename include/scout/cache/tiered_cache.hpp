@@ -8,6 +8,7 @@
 #include <scout/cache/store.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/clock.hpp>
+#include <scout/log/throttle.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -197,8 +198,7 @@ private:
     const std::chrono::milliseconds serve_stale_;
     const std::string l2_secret_;
     const std::size_t max_l2_value_bytes_;
-    std::atomic<std::int64_t> last_rejection_log_ns_{0};  // steady ns; at most one line per 10 s
-    std::atomic<std::uint64_t> unlogged_rejections_{0};
+    log::Throttle rejection_log_;  // shared by all workers
     Memory l1_;
     const WallClock wall_clock_;
     // Built once; read without locks.
