@@ -82,6 +82,22 @@ struct MonitoringConfig {
     int slow_request_ms = 3'000;  // a request this slow is logged and kept (reloadable)
 };
 
+// One feature flag: on for `rollout_percent` of the clients (by a stable hash of the client
+// and the flag's name), off for everyone when `enabled` is false. Reloadable.
+struct FeatureFlagConfig {
+    bool enabled = true;
+    int rollout_percent = 100;  // 0-100
+};
+
+// Behaviours that can be rolled out (or back) per client; docs/operations.md says what each
+// one turns off.
+struct FeaturesConfig {
+    FeatureFlagConfig enhanced_caching;  // L2 (Redis) and stale serving
+    FeatureFlagConfig retry_logic;       // upstream retries (off: one attempt)
+    FeatureFlagConfig data_validation;   // the validator's business drops
+    FeatureFlagConfig quality_ranking;   // quality scores, filter and local ranking
+};
+
 struct LogConfig {
     std::string level = "info";   // trace|debug|info|warn|error|critical|off (reloadable)
     std::string format = "json";  // "json" or "text"
@@ -138,6 +154,7 @@ struct Config {
     RedisConfig redis;
     AdminConfig admin;
     MonitoringConfig monitoring;
+    FeaturesConfig features;
     LogConfig log;
     CacheConfig cache;
     SearchConfig search;

@@ -361,6 +361,18 @@ std::vector<BadValue> bad_values() {
         {"server.listen", "::1:80"},
         {"monitoring.slow_request_ms", "0"},
         {"monitoring.slow_request_ms", "3600001"},
+        {"features.enhanced_caching.enabled", "maybe"},
+        {"features.enhanced_caching.rollout_percent", "-1"},
+        {"features.enhanced_caching.rollout_percent", "101"},
+        {"features.retry_logic.enabled", "maybe"},
+        {"features.retry_logic.rollout_percent", "-1"},
+        {"features.retry_logic.rollout_percent", "101"},
+        {"features.data_validation.enabled", "maybe"},
+        {"features.data_validation.rollout_percent", "-1"},
+        {"features.data_validation.rollout_percent", "101"},
+        {"features.quality_ranking.enabled", "maybe"},
+        {"features.quality_ranking.rollout_percent", "-1"},
+        {"features.quality_ranking.rollout_percent", "101"},
         {"server.threads", "-1"},
         {"server.threads", "257"},
         {"server.max_body_bytes", "0"},
@@ -787,8 +799,9 @@ TEST(ConfigToJson, NestsEverySettingAndAddsEnv) {
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         EXPECT_TRUE(j.contains(nlohmann::json::json_pointer(pointer))) << path;
     }
-    // env + server, upstream, redis, admin, monitoring, log, cache, search: nothing else.
-    EXPECT_EQ(j.size(), 9U);
+    // env + server, upstream, redis, admin, monitoring, features, log, cache, search: nothing
+    // else.
+    EXPECT_EQ(j.size(), 10U);
 }
 
 TEST(ConfigToJson, RedactsSetSecretsOnly) {
