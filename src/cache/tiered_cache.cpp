@@ -106,8 +106,8 @@ KindStats TieredCache::stats(std::string_view kind) const {
     return snapshot(state_for(kind));
 }
 
-awaitable<Lookup> TieredCache::get(std::string kind, std::string key) {
-    return lookup(std::move(kind), std::move(key), false);
+awaitable<Lookup> TieredCache::get(std::string kind, std::string key, Tiers tiers) {
+    return lookup(std::move(kind), std::move(key), false, tiers);
 }
 
 Lookup TieredCache::probe_l1(std::string_view kind, std::string_view key) {
@@ -121,10 +121,12 @@ Lookup TieredCache::probe_l1(std::string_view kind, std::string_view key) {
 }
 
 awaitable<Lookup> TieredCache::get_stale(std::string kind, std::string key) {
-    return lookup(std::move(kind), std::move(key), true);
+    return lookup(std::move(kind), std::move(key), true, Tiers::kBoth);
 }
 
-awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool allow_stale) {
+awaitable<Lookup> TieredCache::lookup(
+    std::string kind, std::string key, bool allow_stale, Tiers tiers
+) {
     KindState& state = state_for(kind);
 
     const auto l1_start = clock_.now();
@@ -136,7 +138,7 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
     }
     bump(state.l1.misses);
 
-    if (!store_usable()) {
+    if (tiers == Tiers::kL1Only || !store_usable()) {
         bump(state.l2.skipped);
         co_return Lookup{};
     }
@@ -218,7 +220,7 @@ void TieredCache::reject(KindState& state, std::string_view key, std::string_vie
 }
 
 awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
-    std::string kind, std::string key, CachedResponse response
+    std::string kind, std::string key, CachedResponse response, Tiers tiers
 ) {
     KindState& state = state_for(kind);
     const auto ttl = state.options.ttl;
@@ -243,7 +245,7 @@ awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
         )) {
         bump(state.l1.writes);
     }
-    if (!store_usable()) {
+    if (tiers == Tiers::kL1Only || !store_usable()) {
         co_return value;
     }
     const auto l2_ttl =

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -58,6 +59,25 @@ std::vector<std::int64_t> tail_ids(const std::vector<Product>& products) {
         ids.push_back(products[i].product_id);
     }
     return ids;
+}
+
+// What the feature flags turned off for a request, as the lower layers take it.
+cache::Tiers tiers(const Features& features) {
+    return features.has(Feature::kEnhancedCaching) ? cache::Tiers::kBoth : cache::Tiers::kL1Only;
+}
+int max_attempts(const Features& features) {
+    return features.has(Feature::kRetryLogic) ? 0 : 1;  // 0: upstream.retry.max_attempts
+}
+
+// data_validation off: only what a product cannot be shown without is still refused (no id,
+// title, usable price or URL); the price ceiling is lifted and a missing detail URL is built
+// from the id. Text cleaning and URL checks (what makes the output safe) stay.
+ValidatorOptions without_business_drops(ValidatorOptions options) {
+    constexpr std::int64_t kNoCeiling = std::numeric_limits<std::int64_t>::max() / 10'000;
+    options.max_price = kNoCeiling;
+    options.max_price_by_currency.clear();
+    options.synthesize_missing_url = true;
+    return options;
 }
 
 std::string dump(const nlohmann::json& json) {
@@ -139,6 +159,9 @@ awaitable<SearchResult> SearchService::search(
         seen += std::to_string(id) + ",";
     }
     key_params.emplace_back("seen", seen);
+    if (const unsigned variant = request.features.page_variant(); variant != 0) {
+        key_params.emplace_back("variant", std::to_string(variant));  // ranking/validation off
+    }
     std::string key = cache::make_key("search", key_params);
     result.key = key;
 
@@ -146,7 +169,8 @@ awaitable<SearchResult> SearchService::search(
     // (destroys twice) coroutine arguments initialised from temporaries.
     std::string kind = "search";
     std::string lookup_key = key;
-    cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key));
+    const cache::Tiers use = tiers(request.features);
+    cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key), use);
     if (hit) {
         count(shared_.stats.cache_hits_total);
         result.response = std::move(hit.value);
@@ -158,7 +182,7 @@ awaitable<SearchResult> SearchService::search(
     // Concurrent identical misses wait for one upstream fetch (the lambda only forwards to
     // a member coroutine; it is not a coroutine itself).
     // A failed L2 read means Redis is slow or down: do not also re-read it or wait on its lock.
-    const bool l2_usable = !hit.l2_failed;
+    const bool l2_usable = use == cache::Tiers::kBoth && !hit.l2_failed;
     auto fetch = [this, request, position, key, request_id, page_id, l2_usable]() {
         return build(request, position, key, request_id, page_id, l2_usable);
     };
@@ -169,6 +193,10 @@ awaitable<SearchResult> SearchService::search(
         co_return result;
     }
     count(shared_.stats.upstream_failures_total);
+    if (use == cache::Tiers::kL1Only) {  // stale serving is part of enhanced caching
+        result.upstream = std::move(built.error());
+        co_return result;
+    }
     std::string stale_kind = "search";
     cache::Lookup stale = co_await shared_.cache.get_stale(std::move(stale_kind), std::move(key));
     if (stale) {
@@ -311,6 +339,7 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     upstream::CallOptions call;
     call.request_id = request_id;
     call.deadline = deadline;
+    call.max_attempts = max_attempts(request.features);
     upstream::Result<upstream::ProductPage> page =
         co_await source_.query_products(std::move(query), std::move(call));
     if (!page) {
@@ -318,7 +347,9 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     }
 
     // Validate and sanitise every product; each rejection is logged once and counted.
-    ValidatorOptions validator = options_.validator;
+    ValidatorOptions validator = request.features.has(Feature::kDataValidation)
+                                     ? options_.validator
+                                     : without_business_drops(options_.validator);
     validator.currency = request.currency;
     Batch batch;
     batch.upstream_page = upstream_page;
@@ -348,12 +379,17 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
         shared_.vocabulary.add_title(checked.product->normalized_title);
         batch.products.push_back(std::move(*checked.product));
     }
-    score_all(batch.products, options_.quality);
-    batch.low_quality = apply_filter(batch.products, options_.filter);
+    const bool ranked = request.features.has(Feature::kQualityRanking);
+    if (ranked) {
+        score_all(batch.products, options_.quality);
+        batch.low_quality = apply_filter(batch.products, options_.filter);
+    }
     batch.duplicates = dedupe(batch.products, options_.dedupe).total();
     count(shared_.stats.low_quality_total, batch.low_quality);
     count(shared_.stats.duplicates_total, batch.duplicates);
-    rank(batch.products, request.sort);
+    if (ranked) {
+        rank(batch.products, request.sort);
+    }
 
     // Products already returned from the page before (upstream pages shift between calls).
     if (!seen_tail.empty()) {
@@ -475,7 +511,9 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     std::string affiliate_state = "disabled";
     if (request.affiliate) {
         std::string links_request_id = request_id;
-        affiliate_state = co_await attach_links(chosen, std::move(links_request_id));
+        affiliate_state = co_await attach_links(
+            chosen, std::move(links_request_id), max_attempts(request.features)
+        );
     } else {
         for (Product& product : chosen) {
             product.affiliate_url.reset();
@@ -535,13 +573,14 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
                           page->short_reason == "deadline" ||
                           page->short_reason == "upstream_error";
     std::string kind = degraded ? "search_degraded" : "search";
-    std::shared_ptr<const cache::CachedResponse> stored =
-        co_await shared_.cache.put(std::move(kind), std::move(key), std::move(response));
+    std::shared_ptr<const cache::CachedResponse> stored = co_await shared_.cache.put(
+        std::move(kind), std::move(key), std::move(response), tiers(request.features)
+    );
     co_return stored;
 }
 
 awaitable<std::string> SearchService::attach_links(
-    std::vector<Product>& products, std::string request_id
+    std::vector<Product>& products, std::string request_id, int attempts
 ) {
     std::vector<Product*> missing;
     for (Product& product : products) {
@@ -576,6 +615,7 @@ awaitable<std::string> SearchService::attach_links(
         upstream::CallOptions call;
         call.request_id = request_id;
         call.deadline = std::chrono::steady_clock::now() + options_.affiliate_timeout;
+        call.max_attempts = attempts;
         upstream::Result<std::vector<upstream::PromotionLink>> links =
             co_await source_.generate_links(std::move(request), std::move(call));
         if (!links) {

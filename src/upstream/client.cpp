@@ -120,6 +120,12 @@ void log_failure(
     );
 }
 
+// upstream.retry.max_attempts, lowered by the caller (the retry_logic feature flag).
+int attempt_limit(const config::UpstreamConfig& cfg, const CallOptions& options) {
+    const int setting = cfg.retry.max_attempts;
+    return options.max_attempts > 0 ? std::min(options.max_attempts, setting) : setting;
+}
+
 // While a breaker is open every call fails the same way: one line per method and interval,
 // with the number held back (the state change itself is logged by the breaker's listener).
 void log_circuit_open(
@@ -228,7 +234,7 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         metrics.attempts_failed[class_index(last.error_class)]->inc();
         report_failure(breaker, *permit, last);
         if (last.code == upstream_errc::kCancelled ||
-            attempts >= max_attempts_for(last, cfg.retry.max_attempts)) {
+            attempts >= max_attempts_for(last, attempt_limit(cfg, options))) {
             break;
         }
         const auto wait = retry_wait(cfg, breaker, last, deadline);
