@@ -11,6 +11,7 @@
 #include <scout/monitoring/metrics.hpp>
 #include <scout/monitoring/metrics_handlers.hpp>
 #include <scout/monitoring/request_journal.hpp>
+#include <scout/search/features.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
@@ -124,6 +125,19 @@ void log_reload_failure(std::string_view errors) {
     logger().error(
         "configuration reload failed; keeping the current configuration", {{"errors", errors}}
     );
+}
+
+// What a reload changes (old -> new, secrets redacted) and what waits for a restart.
+void log_changes(const config::Config& running, const config::Config& on_disk) {
+    for (const config::SettingChange& change : config::changes(running, on_disk)) {
+        const log::Fields fields = {
+            {"setting", change.path}, {"from", change.from}, {"to", change.to}};
+        if (change.reloadable) {
+            logger().info("setting changed", fields);
+        } else {
+            logger().warn("setting changed on disk but needs a restart", fields);
+        }
+    }
 }
 
 log::Options log_options(const config::LogConfig& cfg) {
@@ -319,6 +333,8 @@ int App::run() {
     on_reload([&journal](const config::Config& next) {
         journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms));
     });
+    search::FeatureFlags flags(cfg->features, metrics);
+    on_reload([&flags](const config::Config& next) { flags.update(next.features); });
     if (cfg->admin.token.empty()) {
         logger().warn("admin.token is empty: the admin and metrics routes answer 404");
     }
@@ -386,13 +402,13 @@ int App::run() {
                 http::Verb::get,
                 "/search",
                 "search",
-                SearchHandler(service, defaults, SearchHandler::Input::kQueryString)
+                SearchHandler(service, defaults, SearchHandler::Input::kQueryString, &flags)
             );
             router.add(
                 http::Verb::post,
                 "/api/products/smart-search",
                 "smart_search",
-                SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
+                SearchHandler(service, defaults, SearchHandler::Input::kJsonBody, &flags)
             );
             add_monitoring_routes(router, metrics, journal, health);
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
@@ -537,9 +553,7 @@ void App::apply_reload() {
         );
     }
     auto next = std::make_shared<const config::Config>(std::move(*combined.config));
-    for (const std::string& path : ignored) {
-        logger().warn("setting changed on disk but needs a restart", {{"setting", path}});
-    }
+    log_changes(*current, *result.config);
     if (next->log.level != current->log.level) {
         log::set_level(log::parse_level(next->log.level).value_or(log::Level::kInfo));
     }

@@ -218,6 +218,18 @@ Config apply_reloadable(
     const Config& current, const Config& reloaded, std::vector<std::string>& ignored
 );
 
+// One setting whose value differs between two configurations (for the reload log). Values
+// are display text: secrets "<redacted>", URL passwords hidden.
+struct SettingChange {
+    std::string path;
+    std::string from;
+    std::string to;
+    bool reloadable = false;  // false: the running value stays until a restart
+};
+
+// Every setting (and env) whose value differs from `before` to `after`, in table order.
+std::vector<SettingChange> changes(const Config& before, const Config& after);
+
 // Reserved SCOUT_* variables that are not settings: load() reads kEnvVarEnv (when
 // LoadOptions::env is empty); kEnvVarConfigDir is for the binary (default of --config-dir).
 inline constexpr std::string_view kEnvVarEnv = "SCOUT_ENV";

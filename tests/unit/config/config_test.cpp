@@ -895,6 +895,34 @@ TEST(ConfigReload, TakesReloadableValuesAndListsTheRest) {
     EXPECT_THAT(ignored, IsEmpty());
 }
 
+TEST(ConfigReload, ChangesListOldAndNewValuesWithSecretsRedacted) {
+    Config before;
+    Config after = before;
+    after.upstream.breaker.open_ms = 250;
+    after.features.quality_ranking.rollout_percent = 50;
+    after.upstream.app_secret = "s3cr3t-new";
+    after.redis.url = "redis://:hunter2@cache.internal:6379/0";
+    after.server.threads = 3;
+    const std::vector<SettingChange> list = changes(before, after);
+    ASSERT_EQ(list.size(), 5U);
+    EXPECT_EQ(list[0].path, "server.threads");
+    EXPECT_FALSE(list[0].reloadable);
+    EXPECT_EQ(list[0].from, "0");
+    EXPECT_EQ(list[0].to, "3");
+    EXPECT_EQ(list[1].path, "upstream.app_secret");
+    EXPECT_EQ(list[1].from, "");  // unset stays visibly unset
+    EXPECT_EQ(list[1].to, "<redacted>");
+    EXPECT_EQ(list[2].path, "upstream.breaker.open_ms");
+    EXPECT_TRUE(list[2].reloadable);
+    EXPECT_EQ(list[2].from, "5000");
+    EXPECT_EQ(list[2].to, "250");
+    EXPECT_EQ(list[3].path, "redis.url");
+    EXPECT_EQ(list[3].to.find("hunter2"), std::string::npos) << list[3].to;
+    EXPECT_EQ(list[4].path, "features.quality_ranking.rollout_percent");
+    EXPECT_TRUE(list[4].reloadable);
+    EXPECT_THAT(changes(after, after), IsEmpty());
+}
+
 TEST(ConfigProcessEnvironment, ReadsEnviron) {
     ASSERT_EQ(setenv("SCOUT_CONFIG_TEST_PROBE", "a=b", 1), 0);
     const auto env = process_environment();
