@@ -12,6 +12,7 @@
 #include <scout/monitoring/metrics.hpp>
 #include <scout/monitoring/metrics_handlers.hpp>
 #include <scout/monitoring/request_journal.hpp>
+#include <scout/search/features.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
@@ -109,6 +110,19 @@ void log_reload_failure(std::string_view errors) {
     );
 }
 
+// What a reload changes (old -> new, secrets redacted) and what waits for a restart.
+void log_changes(const config::Config& running, const config::Config& on_disk) {
+    for (const config::SettingChange& change : config::changes(running, on_disk)) {
+        const log::Fields fields = {
+            {"setting", change.path}, {"from", change.from}, {"to", change.to}};
+        if (change.reloadable) {
+            logger().info("setting changed", fields);
+        } else {
+            logger().warn("setting changed on disk but needs a restart", fields);
+        }
+    }
+}
+
 log::Options log_options(const config::LogConfig& cfg) {
     log::Options options;
     options.level = log::parse_level(cfg.level).value_or(log::Level::kInfo);
@@ -186,6 +200,7 @@ struct SharedServices {
               SteadyClock::instance(),
               breaker_transitions(metrics)
           ),
+          flags(cfg.features, metrics),
           search_options(make_search_options(cfg)) {
         breakers.add_state_collector(metrics);
         upstream_metrics.add_cost_collector(metrics, [live] {
@@ -215,6 +230,7 @@ struct SharedServices {
     // Need the worker count and the caches: created with the server, before it starts.
     std::shared_ptr<monitoring::HealthMonitor> health_monitor;
     std::shared_ptr<void> health_components;  // owns their probes
+    search::FeatureFlags flags;          // per-client rollouts, updated on reload
     search::SearchOptions search_options;
     search::RequestDefaults defaults;
 };
@@ -345,7 +361,8 @@ http::Server::PipelineFactory worker_pipelines(
              shared.metrics,
              shared.journal,
              shared.health_monitor,
-             shared.history}
+             shared.history,
+             &shared.flags}
         ));
         middleware::assemble(*pipeline, {cfg, shared.metrics, shared.journal, shared.middleware});
         return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
@@ -552,6 +569,7 @@ int App::run() {
         shared.journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms)
         );
         shared.middleware.reload(next);
+        shared.flags.update(next.features);
     });
 
     std::optional<CacheTiers> caches;  // needs the workers' io_contexts: filled in below
@@ -622,9 +640,7 @@ void App::apply_reload() {
         );
     }
     auto next = std::make_shared<const config::Config>(std::move(*combined.config));
-    for (const std::string& path : ignored) {
-        logger().warn("setting changed on disk but needs a restart", {{"setting", path}});
-    }
+    log_changes(*current, *result.config);
     if (next->log.level != current->log.level) {
         log::set_level(log::parse_level(next->log.level).value_or(log::Level::kInfo));
     }

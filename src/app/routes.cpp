@@ -29,12 +29,17 @@ http::Router build_router(const RouteServices& services) {
         "health_detailed",
         monitoring::HealthDetailedHandler(services.health_monitor)
     );
-    r.add(Verb::get, "/search", "search", SearchHandler(search, defaults, Input::kQueryString));
+    r.add(
+        Verb::get,
+        "/search",
+        "search",
+        SearchHandler(search, defaults, Input::kQueryString, services.flags)
+    );
     r.add(
         Verb::post,
         "/api/products/smart-search",
         "smart_search",
-        SearchHandler(search, defaults, Input::kJsonBody)
+        SearchHandler(search, defaults, Input::kJsonBody, services.flags)
     );
     r.add(
         Verb::get, "/metrics", "prometheus", monitoring::PrometheusHandler(services.metrics), admin

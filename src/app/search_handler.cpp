@@ -78,22 +78,38 @@ void HotKeys::remember(std::string_view query, const std::string& key) {
     keys_.try_emplace(std::string(query), key);
 }
 
+std::string_view client_key(const http::RequestContext& ctx) {
+    std::string_view address = ctx.client_address;
+    const auto colon = address.rfind(':');
+    if (colon != std::string_view::npos && address.find(':') == colon) {
+        address = address.substr(0, colon);  // IPv4 "ip:port"
+    } else if (address.starts_with('[')) {
+        address = address.substr(1, address.find(']') - 1);  // "[v6]:port"
+    }
+    return address;
+}
+
 awaitable<http::Response> SearchHandler::operator()(http::RequestContext& ctx) const {
     // The cache-hit fast path is plain function calls; the full search lives in another
     // coroutine so that this frame stays small (a frame over ~1 KB is a malloc per request,
     // which also makes glibc consolidate its fast bins every time).
-    if (std::optional<http::Response> hit = answer_from_cache(ctx)) {
+    const search::Features features =
+        flags_ == nullptr ? search::Features{} : flags_->decide(client_key(ctx));
+    if (std::optional<http::Response> hit = answer_from_cache(ctx, features)) {
         co_return std::move(*hit);
     }
-    co_return co_await search(ctx);
+    co_return co_await search(ctx, features);
 }
 
-std::optional<http::Response> SearchHandler::answer_from_cache(http::RequestContext& ctx) const {
-    // A URL seen before whose page is fresh in L1: no parsing, no key, no suspension.
+std::optional<http::Response> SearchHandler::answer_from_cache(
+    http::RequestContext& ctx, search::Features features
+) const {
+    // A URL seen before whose page is fresh in L1: no parsing, no key, no suspension. L1
+    // serves every client, enhanced_caching or not.
     if (input_ != Input::kQueryString) {
         return std::nullopt;
     }
-    const std::string* key = hot_keys_->find(ctx.query);
+    const std::string* key = (*hot_keys_)[features.page_variant()].find(ctx.query);
     if (key == nullptr) {
         return std::nullopt;
     }
@@ -104,7 +120,9 @@ std::optional<http::Response> SearchHandler::answer_from_cache(http::RequestCont
     return respond(ctx, *hit);
 }
 
-awaitable<http::Response> SearchHandler::search(http::RequestContext& ctx) const {
+awaitable<http::Response> SearchHandler::search(
+    http::RequestContext& ctx, search::Features features
+) const {
     auto parsed = input_ == Input::kQueryString
                       ? search::parse_query_string(ctx.query, defaults_)
                       : search::parse_json_body(ctx.request.body(), defaults_);
@@ -121,11 +139,12 @@ awaitable<http::Response> SearchHandler::search(http::RequestContext& ctx) const
     // Pages are shared: a client's own X-Request-ID stays on its response and in the logs.
     std::string page_id = ctx.request_id_from_client ? http::mint_request_id() : ctx.request_id;
     search::SearchRequest request = std::move(*parsed);
+    request.features = features;
     search::SearchResult result =
         co_await service_->search(std::move(request), std::move(request_id), std::move(page_id));
     ctx.timings = result.timings;
     if (input_ == Input::kQueryString && result.response) {
-        hot_keys_->remember(ctx.query, result.key);
+        (*hot_keys_)[features.page_variant()].remember(ctx.query, result.key);
     }
     co_return respond(ctx, result);
 }

@@ -7,9 +7,11 @@
 #pragma once
 
 #include <scout/http/pipeline.hpp>
+#include <scout/search/features.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/errors.hpp>
 
+#include <array>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -30,8 +32,9 @@ namespace scout::app {
 class HotKeys {
 public:
     static constexpr std::size_t kMaxQueryBytes = 512;
+    static constexpr std::size_t kDefaultCapacity = 4096;
 
-    explicit HotKeys(std::size_t capacity) : capacity_(capacity) {}
+    explicit HotKeys(std::size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
 
     // The key remembered for `query`, or null.
     [[nodiscard]] const std::string* find(std::string_view query) const;
@@ -54,25 +57,34 @@ class SearchHandler {
 public:
     enum class Input { kQueryString, kJsonBody };
 
+    // `flags` (shared, outlives the handler) decides per client what it may use; null: all.
     SearchHandler(
         std::shared_ptr<search::SearchService> service,
         search::RequestDefaults defaults,
-        Input input
+        Input input,
+        const search::FeatureFlags* flags = nullptr
     )
         : service_(std::move(service)),
           defaults_(std::move(defaults)),
           input_(input),
-          hot_keys_(input == Input::kQueryString ? std::make_shared<HotKeys>(kHotKeys) : nullptr) {}
+          flags_(flags),
+          hot_keys_(input == Input::kQueryString ? std::make_shared<VariantKeys>() : nullptr) {}
 
     awaitable<http::Response> operator()(http::RequestContext& ctx) const;
 
 private:
-    static constexpr std::size_t kHotKeys = 4096;
+    // One table per page variant: a URL names a different page when ranking or validation is
+    // off for the client.
+    using VariantKeys = std::array<HotKeys, search::Features::kPageVariants>;
 
     // The response when the URL was seen before and its page is fresh in L1, else nothing.
-    [[nodiscard]] std::optional<http::Response> answer_from_cache(http::RequestContext& ctx) const;
+    [[nodiscard]] std::optional<http::Response> answer_from_cache(
+        http::RequestContext& ctx, search::Features features
+    ) const;
     // Parses the request and runs the search service (L1, L2, single-flight, upstream).
-    [[nodiscard]] awaitable<http::Response> search(http::RequestContext& ctx) const;
+    [[nodiscard]] awaitable<http::Response> search(
+        http::RequestContext& ctx, search::Features features
+    ) const;
 
     // The response for a search outcome: the cached representation or the error.
     [[nodiscard]] http::Response respond(
@@ -82,9 +94,15 @@ private:
     std::shared_ptr<search::SearchService> service_;
     search::RequestDefaults defaults_;
     Input input_;
+    const search::FeatureFlags* flags_;
     // GET only (a POST body is not memoised); shared by the copies of this handler (one worker).
-    std::shared_ptr<HotKeys> hot_keys_;
+    std::shared_ptr<VariantKeys> hot_keys_;
 };
+
+// The key a client is rolled out by: the peer's address without its port ("ip:port" or
+// "[v6]:port"). The rate limiter's client key (a trusted proxy's X-Forwarded-For) replaces it
+// once that exists.
+std::string_view client_key(const http::RequestContext& ctx);
 
 // The client-facing answer to a failed upstream call: 503 (+ Retry-After) while the breaker
 // is open or the upstream rate-limits us, 504 on timeouts, 502 otherwise.

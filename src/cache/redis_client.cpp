@@ -1,5 +1,6 @@
 #include <scout/cache/redis_client.hpp>
 #include <scout/log/log.hpp>
+#include <scout/log/throttle.hpp>
 
 #include "cache/digest.hpp"
 #include "cache/redis_connection.hpp"
@@ -78,32 +79,6 @@ bool is_host_char(char c) {
            c != '#';
 }
 
-// ---- logging --------------------------------------------------------------------------------
-
-// At most one line per interval; counts what it held back (per client: no locks).
-class LogGate {
-public:
-    explicit LogGate(std::chrono::steady_clock::duration interval) : interval_(interval) {}
-
-    // The number of suppressed events since the last allowed one, when this one may be logged.
-    std::optional<std::uint64_t> allow() {
-        const auto now = std::chrono::steady_clock::now();
-        if (logged_once_ && now - last_ < interval_) {
-            ++suppressed_;
-            return std::nullopt;
-        }
-        logged_once_ = true;
-        last_ = now;
-        return std::exchange(suppressed_, 0);
-    }
-
-private:
-    std::chrono::steady_clock::duration interval_;
-    std::chrono::steady_clock::time_point last_{};
-    bool logged_once_ = false;
-    std::uint64_t suppressed_ = 0;
-};
-
 void ignore_sigpipe_once() {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -118,7 +93,6 @@ void ignore_sigpipe_once() {
 }
 
 constexpr milliseconds kMinHandshakeStep{1};
-constexpr auto kLogInterval = std::chrono::seconds(10);
 
 }  // namespace
 
@@ -436,8 +410,8 @@ struct RedisClient::Impl {
     // since: reconnect delays keep growing instead of starting over (no flapping against a
     // Redis that accepts connections but cannot keep up).
     bool dropped_for_timeouts = false;
-    LogGate timeout_log{kLogInterval};
-    LogGate error_log{kLogInterval};
+    log::Throttle timeout_log{log::kRepeatInterval};
+    log::Throttle error_log{log::kRepeatInterval};
 };
 
 void RedisClient::Impl::set_up(bool value) {

@@ -16,7 +16,6 @@ const log::Logger& logger() {
     return instance;
 }
 
-constexpr auto kRejectionLogInterval = std::chrono::seconds(10);
 
 void bump(monitoring::Counter* counter) {
     counter->inc();
@@ -112,6 +111,7 @@ TieredCache::TieredCache(
       serve_stale_(std::max(options.l1.serve_stale, std::chrono::milliseconds::zero())),
       l2_secret_(options.l2_secret.empty() ? detail::random_hex(32) : options.l2_secret),
       max_l2_value_bytes_(options.max_l2_value_bytes),
+      rejection_log_(log::kRepeatInterval, clock),
       l1_(options.l1, clock),
       wall_clock_(std::move(wall_clock)),
       other_{metrics_, "other", options.default_kind} {
@@ -196,8 +196,8 @@ KindStats TieredCache::stats(std::string_view kind) const {
     return snapshot(state_for(kind));
 }
 
-awaitable<Lookup> TieredCache::get(std::string kind, std::string key) {
-    return lookup(std::move(kind), std::move(key), false);
+awaitable<Lookup> TieredCache::get(std::string kind, std::string key, Tiers tiers) {
+    return lookup(std::move(kind), std::move(key), false, tiers);
 }
 
 Lookup TieredCache::probe_l1(std::string_view kind, std::string_view key) {
@@ -211,10 +211,12 @@ Lookup TieredCache::probe_l1(std::string_view kind, std::string_view key) {
 }
 
 awaitable<Lookup> TieredCache::get_stale(std::string kind, std::string key) {
-    return lookup(std::move(kind), std::move(key), true);
+    return lookup(std::move(kind), std::move(key), true, Tiers::kBoth);
 }
 
-awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool allow_stale) {
+awaitable<Lookup> TieredCache::lookup(
+    std::string kind, std::string key, bool allow_stale, Tiers tiers
+) {
     KindState& state = state_for(kind);
 
     const auto l1_start = clock_.now();
@@ -226,7 +228,7 @@ awaitable<Lookup> TieredCache::lookup(std::string kind, std::string key, bool al
     }
     bump(state.l1.misses);
 
-    if (!store_usable()) {
+    if (tiers == Tiers::kL1Only || !store_usable()) {
         bump(state.l2.skipped);
         co_return Lookup{};
     }
@@ -297,26 +299,18 @@ std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(
 
 void TieredCache::reject(KindState& state, std::string_view key, std::string_view reason) {
     bump(state.l2.rejected);
-    // Shared by all workers: one line per interval, with the number held back since the last.
-    const std::int64_t now_ns = clock_.now().time_since_epoch().count();
-    const std::int64_t interval_ns =
-        std::chrono::duration_cast<Clock::duration>(kRejectionLogInterval).count();
-    std::int64_t last = last_rejection_log_ns_.load(std::memory_order_relaxed);
-    const bool due = last == 0 || now_ns - last >= interval_ns;
-    if (!due || !last_rejection_log_ns_.compare_exchange_strong(last, now_ns)) {
-        unlogged_rejections_.fetch_add(1, std::memory_order_relaxed);
+    const auto suppressed = rejection_log_.allow();
+    if (!suppressed) {
         return;
     }
     logger().warn(
         "cached value from redis rejected; treated as a miss",
-        {{"key", key},
-         {"reason", reason},
-         {"suppressed", unlogged_rejections_.exchange(0, std::memory_order_relaxed)}}
+        {{"key", key}, {"reason", reason}, {"suppressed", *suppressed}}
     );
 }
 
 awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
-    std::string kind, std::string key, CachedResponse response
+    std::string kind, std::string key, CachedResponse response, Tiers tiers
 ) {
     KindState& state = state_for(kind);
     const auto ttl = state.options.ttl;
@@ -341,7 +335,7 @@ awaitable<std::shared_ptr<const CachedResponse>> TieredCache::put(
         )) {
         bump(state.l1.writes);
     }
-    if (!store_usable()) {
+    if (tiers == Tiers::kL1Only || !store_usable()) {
         co_return value;
     }
     const auto l2_ttl =

@@ -722,6 +722,24 @@ Config apply_reloadable(
     return out;
 }
 
+std::vector<SettingChange> changes(const Config& before, const Config& after) {
+    std::vector<SettingChange> out;
+    if (before.env != after.env) {
+        out.push_back({"env", before.env, after.env, false});
+    }
+    for (const auto& field : fields()) {
+        if (!same_value(field, before, after)) {
+            out.push_back(
+                {std::string(field.path),
+                 detail::display_text(field, before),
+                 detail::display_text(field, after),
+                 field.has(detail::kReloadable)}
+            );
+        }
+    }
+    return out;
+}
+
 std::vector<SettingInfo> settings() {
     const Config defaults;
     std::vector<SettingInfo> out;

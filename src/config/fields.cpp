@@ -271,6 +271,8 @@ using Rt = RetryConfig;
 using Br = BreakerConfig;
 using Rd = RedisConfig;
 using Lg = LogConfig;
+using Ft = FeaturesConfig;
+using Flag = FeatureFlagConfig;
 
 std::vector<Field> build_table() {
     // clang-format off
@@ -325,6 +327,15 @@ std::vector<Field> build_table() {
         setting<&C::compression, &CompressionConfig::enabled>("compression.enabled", any_boolean(), kReloadable, "gzip responses for clients that accept it (every route)"),
         setting<&C::compression, &CompressionConfig::min_bytes>("compression.min_bytes", int_between(0, 64 * kMiB), kReloadable, "Smallest body compressed; smaller ones are sent as they are"),
         setting<&C::compression, &CompressionConfig::level>("compression.level", int_between(1, 9), kReloadable, "zlib level: 1 fastest, 9 smallest"),
+
+        setting<&C::features, &Ft::enhanced_caching, &Flag::enabled>("features.enhanced_caching.enabled", any_boolean(), kReloadable, "Feature flag: L2 (Redis) and stale serving; false turns it off for every client"),
+        setting<&C::features, &Ft::enhanced_caching, &Flag::rollout_percent>("features.enhanced_caching.rollout_percent", int_between(0, 100), kReloadable, "Share of clients (by a stable hash of the client and the flag) that get L2 (Redis) and stale serving"),
+        setting<&C::features, &Ft::retry_logic, &Flag::enabled>("features.retry_logic.enabled", any_boolean(), kReloadable, "Feature flag: upstream retries; false turns it off for every client"),
+        setting<&C::features, &Ft::retry_logic, &Flag::rollout_percent>("features.retry_logic.rollout_percent", int_between(0, 100), kReloadable, "Share of clients (by a stable hash of the client and the flag) that get upstream retries"),
+        setting<&C::features, &Ft::data_validation, &Flag::enabled>("features.data_validation.enabled", any_boolean(), kReloadable, "Feature flag: the validator's drops of products; false turns it off for every client"),
+        setting<&C::features, &Ft::data_validation, &Flag::rollout_percent>("features.data_validation.rollout_percent", int_between(0, 100), kReloadable, "Share of clients (by a stable hash of the client and the flag) that get the validator's drops of products"),
+        setting<&C::features, &Ft::quality_ranking, &Flag::enabled>("features.quality_ranking.enabled", any_boolean(), kReloadable, "Feature flag: quality scores, quality filter and local ranking; false turns it off for every client"),
+        setting<&C::features, &Ft::quality_ranking, &Flag::rollout_percent>("features.quality_ranking.rollout_percent", int_between(0, 100), kReloadable, "Share of clients (by a stable hash of the client and the flag) that get quality scores, quality filter and local ranking"),
 
         setting<&C::log, &Lg::level>("log.level", one_of({"trace", "debug", "info", "warn", "error", "critical", "off"}), kReloadable, "Minimum level written"),
         setting<&C::log, &Lg::format>("log.format", one_of({"json", "text"}), kPlain, "One JSON object per line, or human-readable text"),

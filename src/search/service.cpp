@@ -1,11 +1,13 @@
 #include <scout/cache/cache_key.hpp>
 #include <scout/log/log.hpp>
+#include <scout/log/throttle.hpp>
 #include <scout/search/cursor.hpp>
 #include <scout/search/ranking.hpp>
 #include <scout/search/service.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -26,6 +28,17 @@ void add_phase(std::int64_t& phase_us, SteadyTime since) {
     )
                         .count();
     phase_us = std::max<std::int64_t>(phase_us, 0) + us;
+}
+
+// Repeated per request during an upstream outage: one line per interval, with the count held
+// back (the outage itself is logged by the upstream client and its breakers).
+log::Throttle& stale_log() {
+    static log::Throttle throttle;
+    return throttle;
+}
+log::Throttle& link_failure_log() {
+    static log::Throttle throttle;
+    return throttle;
 }
 
 upstream::ProductSort upstream_sort(SortOrder order) {
@@ -81,6 +94,25 @@ monitoring::Family<monitoring::Counter>& single_flight(monitoring::Registry& reg
         "Search misses that fetched (leader) or waited for an identical fetch (waiter)",
         {"role"}
     );
+}
+
+// What the feature flags turned off for a request, as the lower layers take it.
+cache::Tiers tiers(const Features& features) {
+    return features.has(Feature::kEnhancedCaching) ? cache::Tiers::kBoth : cache::Tiers::kL1Only;
+}
+int max_attempts(const Features& features) {
+    return features.has(Feature::kRetryLogic) ? 0 : 1;  // 0: upstream.retry.max_attempts
+}
+
+// data_validation off: only what a product cannot be shown without is still refused (no id,
+// title, usable price or URL); the price ceiling is lifted and a missing detail URL is built
+// from the id. Text cleaning and URL checks (what makes the output safe) stay.
+ValidatorOptions without_business_drops(ValidatorOptions options) {
+    constexpr std::int64_t kNoCeiling = std::numeric_limits<std::int64_t>::max() / 10'000;
+    options.max_price = kNoCeiling;
+    options.max_price_by_currency.clear();
+    options.synthesize_missing_url = true;
+    return options;
 }
 
 std::string dump(const nlohmann::json& json) {
@@ -184,6 +216,9 @@ awaitable<SearchResult> SearchService::search(
         seen += std::to_string(id) + ",";
     }
     key_params.emplace_back("seen", seen);
+    if (const unsigned variant = request.features.page_variant(); variant != 0) {
+        key_params.emplace_back("variant", std::to_string(variant));  // ranking/validation off
+    }
     std::string key = cache::make_key("search", key_params);
     result.key = key;
 
@@ -191,8 +226,9 @@ awaitable<SearchResult> SearchService::search(
     // (destroys twice) coroutine arguments initialised from temporaries.
     std::string kind = "search";
     std::string lookup_key = key;
+    const cache::Tiers use = tiers(request.features);
     const SteadyTime cache_start = std::chrono::steady_clock::now();
-    cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key));
+    cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key), use);
     add_phase(result.timings.cache_us, cache_start);
     if (hit) {
         result.from_l2 = hit.source == cache::Lookup::Source::kL2;
@@ -204,7 +240,7 @@ awaitable<SearchResult> SearchService::search(
     // Concurrent identical misses wait for one upstream fetch (the lambda only forwards to
     // a member coroutine; it is not a coroutine itself).
     // A failed L2 read means Redis is slow or down: do not also re-read it or wait on its lock.
-    const bool l2_usable = !hit.l2_failed;
+    const bool l2_usable = use == cache::Tiers::kBoth && !hit.l2_failed;
     // Shared with the fetch, which may outlive this request (a cancelled leader).
     auto phases = std::make_shared<monitoring::Timings>();
     auto fetch = [this, request, position, key, request_id, page_id, l2_usable, phases]() {
@@ -219,15 +255,23 @@ awaitable<SearchResult> SearchService::search(
         co_return result;
     }
     shared_.metrics.upstream_failures.inc();
+    if (use == cache::Tiers::kL1Only) {  // stale serving is part of enhanced caching
+        result.upstream = std::move(built.error());
+        co_return result;
+    }
     std::string stale_kind = "search";
     const SteadyTime stale_start = std::chrono::steady_clock::now();
     cache::Lookup stale = co_await shared_.cache.get_stale(std::move(stale_kind), std::move(key));
     add_phase(result.timings.cache_us, stale_start);
     if (stale) {
-        logger().warn(
-            "serving a stale search result: the upstream failed",
-            {{"request_id", request_id}, {"error", built.error().detail()}}
-        );
+        if (const auto suppressed = stale_log().allow()) {
+            logger().warn(
+                "serving a stale search result: the upstream failed",
+                {{"request_id", request_id},
+                 {"error", built.error().detail()},
+                 {"suppressed", *suppressed}}
+            );
+        }
         result.response = std::move(stale.value);
         result.cache = SearchResult::CacheState::kStale;
         co_return result;
@@ -365,6 +409,7 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     call.request_id = request_id;
     call.deadline = deadline;
     const SteadyTime upstream_start = std::chrono::steady_clock::now();
+    call.max_attempts = max_attempts(request.features);
     upstream::Result<upstream::ProductPage> page =
         co_await source_.query_products(std::move(query), std::move(call));
     add_phase(phases.upstream_us, upstream_start);
@@ -374,7 +419,9 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
     const SteadyTime ranking_start = std::chrono::steady_clock::now();
 
     // Validate and sanitise every product; each rejection is logged once and counted.
-    ValidatorOptions validator = options_.validator;
+    ValidatorOptions validator = request.features.has(Feature::kDataValidation)
+                                     ? options_.validator
+                                     : without_business_drops(options_.validator);
     validator.currency = request.currency;
     Batch batch;
     batch.upstream_page = upstream_page;
@@ -404,12 +451,17 @@ awaitable<upstream::Result<SearchService::Batch>> SearchService::fetch_batch(
         shared_.vocabulary.add_title(checked.product->normalized_title);
         batch.products.push_back(std::move(*checked.product));
     }
-    score_all(batch.products, options_.quality);
-    batch.low_quality = apply_filter(batch.products, options_.filter);
+    const bool ranked = request.features.has(Feature::kQualityRanking);
+    if (ranked) {
+        score_all(batch.products, options_.quality);
+        batch.low_quality = apply_filter(batch.products, options_.filter);
+    }
     batch.duplicates = dedupe(batch.products, options_.dedupe).total();
     shared_.metrics.low_quality.inc(batch.low_quality);
     shared_.metrics.duplicates.inc(batch.duplicates);
-    rank(batch.products, request.sort);
+    if (ranked) {
+        rank(batch.products, request.sort);
+    }
 
     // Products already returned from the page before (upstream pages shift between calls).
     if (!seen_tail.empty()) {
@@ -541,7 +593,9 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
     std::string affiliate_state = "disabled";
     if (request.affiliate) {
         std::string links_request_id = request_id;
-        affiliate_state = co_await attach_links(chosen, std::move(links_request_id), phases);
+        affiliate_state = co_await attach_links(
+            chosen, std::move(links_request_id), max_attempts(request.features), phases
+        );
     } else {
         for (Product& product : chosen) {
             product.affiliate_url.reset();
@@ -603,13 +657,17 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
                           page->short_reason == "deadline" ||
                           page->short_reason == "upstream_error";
     std::string kind = degraded ? "search_degraded" : "search";
-    std::shared_ptr<const cache::CachedResponse> stored =
-        co_await shared_.cache.put(std::move(kind), std::move(key), std::move(response));
+    std::shared_ptr<const cache::CachedResponse> stored = co_await shared_.cache.put(
+        std::move(kind), std::move(key), std::move(response), tiers(request.features)
+    );
     co_return stored;
 }
 
 awaitable<std::string> SearchService::attach_links(
-    std::vector<Product>& products, std::string request_id, monitoring::Timings& phases
+    std::vector<Product>& products,
+    std::string request_id,
+    int attempts,
+    monitoring::Timings& phases
 ) {
     std::vector<Product*> missing;
     for (Product& product : products) {
@@ -644,17 +702,21 @@ awaitable<std::string> SearchService::attach_links(
         call.request_id = request_id;
         call.deadline = std::chrono::steady_clock::now() + options_.affiliate_timeout;
         const SteadyTime upstream_start = std::chrono::steady_clock::now();
+        call.max_attempts = attempts;
         upstream::Result<std::vector<upstream::PromotionLink>> links =
             co_await source_.generate_links(std::move(request), std::move(call));
         add_phase(phases.upstream_us, upstream_start);
         if (!links) {
             ++failed;
-            logger().warn(
-                "affiliate link generation failed; returning original product URLs",
-                {{"request_id", request_id},
-                 {"products", stop - start},
-                 {"error", links.error().detail()}}
-            );
+            if (const auto suppressed = link_failure_log().allow()) {
+                logger().warn(
+                    "affiliate link generation failed; returning original product URLs",
+                    {{"request_id", request_id},
+                     {"products", stop - start},
+                     {"error", links.error().detail()},
+                     {"suppressed", *suppressed}}
+                );
+            }
             continue;
         }
         std::unordered_map<std::string_view, std::string_view> by_source;

@@ -41,7 +41,7 @@ std::optional<CircuitBreaker::Permit> CircuitBreaker::try_acquire() {
     std::optional<Permit> permit;
     {
         const std::lock_guard lock(mutex_);
-        if (state_ == State::kOpen && clock_.now() >= open_until_) {
+        if (state_ == State::kOpen && clock_.now() >= open_end(limits)) {
             transition = set_state(State::kHalfOpen);
         }
         const bool granted =
@@ -89,10 +89,10 @@ void CircuitBreaker::on_failure(Permit permit) {
         } else if (state_ == State::kClosed) {
             record(now, limits, /*failed=*/true);
             if (window_trips(now, limits)) {
-                transition = open_until(now + limits.open_duration);
+                transition = cool_down(now);
             }
         } else if (is_current_trial(permit)) {
-            transition = open_until(now + limits.open_duration);
+            transition = cool_down(now);
         }
     }
     notify(transition);
@@ -112,11 +112,14 @@ void CircuitBreaker::trip_for(milliseconds duration) {
     Transition transition;
     {
         const std::lock_guard lock(mutex_);
-        Clock::time_point until = clock_.now() + duration;
+        const Clock::time_point until = clock_.now() + duration;
         if (state_ == State::kOpen) {
-            until = std::max(until, open_until_);
+            ban_until_ = std::max(ban_until_, until);  // a running cool-down still counts
+        } else {
+            cool_down_from_.reset();
+            ban_until_ = until;
+            transition = set_state(State::kOpen);
         }
-        transition = open_until(until);
     }
     notify(transition);
 }
@@ -127,11 +130,12 @@ CircuitBreaker::State CircuitBreaker::state() const {
 }
 
 milliseconds CircuitBreaker::retry_after() const {
+    const Limits limits = current_limits();
     const std::lock_guard lock(mutex_);
     if (state_ != State::kOpen) {
         return milliseconds::zero();
     }
-    const Clock::duration left = open_until_ - clock_.now();
+    const Clock::duration left = open_end(limits) - clock_.now();
     if (left <= Clock::duration::zero()) {
         return milliseconds::zero();
     }
@@ -189,9 +193,17 @@ void CircuitBreaker::clear_window() {
     }
 }
 
-CircuitBreaker::Transition CircuitBreaker::open_until(Clock::time_point until) {
-    open_until_ = until;
+CircuitBreaker::Transition CircuitBreaker::cool_down(Clock::time_point now) {
+    cool_down_from_ = now;
+    ban_until_ = Clock::time_point::min();
     return set_state(State::kOpen);
+}
+
+Clock::time_point CircuitBreaker::open_end(const Limits& limits) const {
+    // open_ms is read live: a reload shortens or lengthens the cool-down under way too.
+    const Clock::time_point cool_down_end =
+        cool_down_from_ ? *cool_down_from_ + limits.open_duration : Clock::time_point::min();
+    return std::max(cool_down_end, ban_until_);
 }
 
 CircuitBreaker::Transition CircuitBreaker::set_state(State to) {

@@ -1,4 +1,5 @@
 #include <scout/log/log.hpp>
+#include <scout/log/throttle.hpp>
 #include <scout/upstream/backoff.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/signer.hpp>
@@ -119,6 +120,31 @@ void log_failure(
     );
 }
 
+// upstream.retry.max_attempts, lowered by the caller (the retry_logic feature flag).
+int attempt_limit(const config::UpstreamConfig& cfg, const CallOptions& options) {
+    const int setting = cfg.retry.max_attempts;
+    return options.max_attempts > 0 ? std::min(options.max_attempts, setting) : setting;
+}
+
+// While a breaker is open every call fails the same way: one line per method and interval,
+// with the number held back (the state change itself is logged by the breaker's listener).
+void log_circuit_open(
+    std::string_view method, const CallOptions& options, const UpstreamError& last
+) {
+    static std::array<log::Throttle, kKnownMethods.size()> throttles;
+    const auto suppressed = throttles[method_index(method)].allow();
+    if (!suppressed) {
+        return;
+    }
+    logger().warn(
+        "upstream call refused: circuit breaker open",
+        {{"request_id", options.request_id},
+         {"method", method},
+         {"retry_after_ms", last.retry_after.count()},
+         {"suppressed", *suppressed}}
+    );
+}
+
 }  // namespace
 
 AliExpressClient::AliExpressClient(
@@ -208,7 +234,7 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         metrics.attempts_failed[class_index(last.error_class)]->inc();
         report_failure(breaker, *permit, last);
         if (last.code == upstream_errc::kCancelled ||
-            attempts >= max_attempts_for(last, cfg.retry.max_attempts)) {
+            attempts >= max_attempts_for(last, attempt_limit(cfg, options))) {
             break;
         }
         const auto wait = retry_wait(cfg, breaker, last, deadline);
@@ -235,13 +261,17 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
     last.attempts = attempts;
     metrics.calls_failed[class_index(last.error_class)]->inc();
     metrics.duration->observe(seconds_between(started, clock_.now()));
-    log_failure(
-        method,
-        business,
-        options,
-        last,
-        std::chrono::duration<double, std::milli>(clock_.now() - started).count()
-    );
+    if (last.code == upstream_errc::kCircuitOpen) {
+        log_circuit_open(method, options, last);
+    } else {
+        log_failure(
+            method,
+            business,
+            options,
+            last,
+            std::chrono::duration<double, std::milli>(clock_.now() - started).count()
+        );
+    }
     co_return last;
 }
 

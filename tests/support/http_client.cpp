@@ -13,8 +13,22 @@
 
 namespace scout::test {
 
-HttpConnection::HttpConnection(int port, std::chrono::milliseconds timeout) : timeout_(timeout) {
+HttpConnection::HttpConnection(
+    int port, std::chrono::milliseconds timeout, const std::string& source
+)
+    : timeout_(timeout) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (!source.empty()) {
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+        if (::inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+            ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+            ::close(fd_);
+            fd_ = -1;
+            return;
+        }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -180,6 +194,17 @@ std::optional<HttpResponse> http_request(
         return std::nullopt;
     }
     return connection.read_response(method == "HEAD");
+}
+
+std::optional<HttpResponse> http_get_from(
+    int port, const std::string& source, std::string_view target, const Headers& headers
+) {
+    HttpConnection connection(port, std::chrono::seconds(10), source);
+    if (!connection.connected() ||
+        !connection.send(raw_request("GET", target, headers, {}, true))) {
+        return std::nullopt;
+    }
+    return connection.read_response();
 }
 
 }  // namespace scout::test

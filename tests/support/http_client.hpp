@@ -25,7 +25,13 @@ struct HttpResponse {
 
 class HttpConnection {
 public:
-    explicit HttpConnection(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // `source` binds the client end to that loopback address (any of 127.0.0.0/8 on Linux),
+    // so that one test can be many clients; empty: the kernel's choice.
+    explicit HttpConnection(
+        int port,
+        std::chrono::milliseconds timeout = std::chrono::seconds(10),
+        const std::string& source = {}
+    );
     HttpConnection(const HttpConnection&) = delete;
     HttpConnection& operator=(const HttpConnection&) = delete;
     HttpConnection(HttpConnection&&) = delete;
@@ -65,6 +71,11 @@ inline std::optional<HttpResponse> http_get(
 ) {
     return http_request(port, "GET", target, headers);
 }
+
+// GET on a fresh connection from the loopback address `source` (e.g. "127.0.0.7").
+std::optional<HttpResponse> http_get_from(
+    int port, const std::string& source, std::string_view target, const Headers& headers = {}
+);
 
 // Builds the raw text of a request (for pipelining tests).
 std::string raw_request(

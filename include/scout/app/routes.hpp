@@ -9,6 +9,7 @@
 #include <scout/monitoring/health_monitor.hpp>
 #include <scout/monitoring/metrics.hpp>
 #include <scout/monitoring/request_journal.hpp>
+#include <scout/search/features.hpp>
 #include <scout/search/request.hpp>
 #include <scout/search/service.hpp>
 
@@ -28,6 +29,7 @@ struct RouteServices {
     const monitoring::RequestJournal& journal;
     std::shared_ptr<const monitoring::HealthMonitor> health_monitor;  // /health/detailed
     std::shared_ptr<const monitoring::MetricsHistory> history;        // may be null
+    const search::FeatureFlags* flags = nullptr;  // null: every feature on
 };
 
 // The router of one worker.

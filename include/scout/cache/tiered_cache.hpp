@@ -9,6 +9,7 @@
 #include <scout/core/asio.hpp>
 #include <scout/core/clock.hpp>
 #include <scout/monitoring/metrics.hpp>
+#include <scout/log/throttle.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -72,6 +73,10 @@ struct Lookup {
     explicit operator bool() const { return value != nullptr; }
 };
 
+// Which tiers a get() or put() may use: kL1Only keeps a request off Redis (the
+// enhanced_caching feature flag switched off for its client).
+enum class Tiers { kBoth, kL1Only };
+
 // Times: L1 runs on the injected Clock (steady). Values carry wall-clock times
 // (CachedResponse::fetched_at / expires_at, written into L2) so an L2 hit in any instance keeps
 // the value's age and remaining TTL; they are converted to Clock time when a value enters L1.
@@ -118,7 +123,7 @@ public:
     // the kind): it is copied into L1 until then and served with that expires_at, so that an
     // instance with a longer TTL never extends freshness here. A stale L2 value is copied into
     // L1 too (for get_stale) but reported as a miss.
-    awaitable<Lookup> get(std::string kind, std::string key);
+    awaitable<Lookup> get(std::string kind, std::string key, Tiers tiers = Tiers::kBoth);
 
     // A fresh value from L1 only, without suspending: the cache-hit fast path. A hit is
     // counted; a miss is not (the caller falls back to get(), which counts it). Not timed:
@@ -133,7 +138,7 @@ public:
     // becomes fetched_at + TTL. L2 keeps it for the remaining TTL + the stale window. Returns
     // the value without storing it when the kind's TTL is 0 or it is already expired.
     awaitable<std::shared_ptr<const CachedResponse>> put(
-        std::string kind, std::string key, CachedResponse response
+        std::string kind, std::string key, CachedResponse response, Tiers tiers = Tiers::kBoth
     );
 
     // Removes `key` from L1 only (L2 entries expire on their own).
@@ -196,7 +201,7 @@ private:
         }
     };
 
-    awaitable<Lookup> lookup(std::string kind, std::string key, bool allow_stale);
+    awaitable<Lookup> lookup(std::string kind, std::string key, bool allow_stale, Tiers tiers);
     // The L2 value under `key`, authenticated, with this instance's TTL applied; null (and
     // counted) when it is missing, too large or fails decode().
     std::shared_ptr<const CachedResponse> accept_l2_value(
@@ -223,8 +228,7 @@ private:
     const std::chrono::milliseconds serve_stale_;
     const std::string l2_secret_;
     const std::size_t max_l2_value_bytes_;
-    std::atomic<std::int64_t> last_rejection_log_ns_{0};  // steady ns; at most one line per 10 s
-    std::atomic<std::uint64_t> unlogged_rejections_{0};
+    log::Throttle rejection_log_;  // shared by all workers
     Memory l1_;
     const WallClock wall_clock_;
     // Built once; read without locks.

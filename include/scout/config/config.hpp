@@ -91,6 +91,22 @@ struct CompressionConfig {
     int level = 6;                 // zlib level 1 (fastest) - 9 (smallest)
 };
 
+// One feature flag: on for `rollout_percent` of the clients (by a stable hash of the client
+// and the flag's name), off for everyone when `enabled` is false. Reloadable.
+struct FeatureFlagConfig {
+    bool enabled = true;
+    int rollout_percent = 100;  // 0-100
+};
+
+// Behaviours that can be rolled out (or back) per client; docs/operations.md says what each
+// one turns off.
+struct FeaturesConfig {
+    FeatureFlagConfig enhanced_caching;  // L2 (Redis) and stale serving
+    FeatureFlagConfig retry_logic;       // upstream retries (off: one attempt)
+    FeatureFlagConfig data_validation;   // the validator's business drops
+    FeatureFlagConfig quality_ranking;   // quality scores, filter and local ranking
+};
+
 struct LogConfig {
     std::string level = "info";   // trace|debug|info|warn|error|critical|off (reloadable)
     std::string format = "json";  // "json" or "text"
@@ -155,6 +171,7 @@ struct Config {
     AdminConfig admin;
     MonitoringConfig monitoring;
     CompressionConfig compression;
+    FeaturesConfig features;
     LogConfig log;
     CacheConfig cache;
     SearchConfig search;
@@ -217,6 +234,18 @@ bool is_reloadable(std::string_view path);
 Config apply_reloadable(
     const Config& current, const Config& reloaded, std::vector<std::string>& ignored
 );
+
+// One setting whose value differs between two configurations (for the reload log). Values
+// are display text: secrets "<redacted>", URL passwords hidden.
+struct SettingChange {
+    std::string path;
+    std::string from;
+    std::string to;
+    bool reloadable = false;  // false: the running value stays until a restart
+};
+
+// Every setting (and env) whose value differs from `before` to `after`, in table order.
+std::vector<SettingChange> changes(const Config& before, const Config& after);
 
 // Reserved SCOUT_* variables that are not settings: load() reads kEnvVarEnv (when
 // LoadOptions::env is empty); kEnvVarConfigDir is for the binary (default of --config-dir).

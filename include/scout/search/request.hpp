@@ -3,6 +3,7 @@
 // canonical form that keys the cache and fingerprints cursors. Pure functions; thread-safe.
 #pragma once
 
+#include <scout/search/features.hpp>
 #include <scout/search/product.hpp>
 #include <scout/search/ranking.hpp>
 
@@ -32,6 +33,8 @@ struct SearchRequest {
     std::optional<int> page_no;  // 1-based page (compatibility endpoint only)
     FieldSet fields = FieldSet::all();
     bool affiliate = true;
+    // Not a parameter: what the feature flags let this client use (all on unless set).
+    Features features;
 };
 
 // What was wrong, client-facing: the parameter and what is allowed.

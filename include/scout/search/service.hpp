@@ -212,9 +212,13 @@ private:
     [[nodiscard]] std::chrono::milliseconds lock_ttl() const;
     // What SearchResult::l2 reports: "disabled", "ok" or "unavailable".
     [[nodiscard]] std::string_view l2_state() const;
-    // Fills affiliate_url where missing; returns "ok" | "partial" | "unavailable".
+    // Fills affiliate_url where missing, with at most `attempts` per upstream call (0: the
+    // setting); returns "ok" | "partial" | "unavailable".
     awaitable<std::string> attach_links(
-        std::vector<Product>& products, std::string request_id, monitoring::Timings& phases
+        std::vector<Product>& products,
+        std::string request_id,
+        int attempts,
+        monitoring::Timings& phases
     );
 
     upstream::ProductSource& source_;

@@ -124,7 +124,10 @@ private:
     void record(Clock::time_point now, const Limits& limits, bool failed);
     [[nodiscard]] bool window_trips(Clock::time_point now, const Limits& limits) const;
     void clear_window();
-    Transition open_until(Clock::time_point until);
+    // Opens for open_ms from `now` (failures), forgetting any ban.
+    Transition cool_down(Clock::time_point now);
+    // When the open period ends: the cool-down (with the live open_ms) or the ban, the later.
+    [[nodiscard]] Clock::time_point open_end(const Limits& limits) const;
     Transition set_state(State to);
     void notify(const Transition& transition) const;
 
@@ -135,7 +138,8 @@ private:
     mutable std::mutex mutex_;
     State state_ = State::kClosed;
     std::uint64_t generation_ = 0;
-    Clock::time_point open_until_{};
+    std::optional<Clock::time_point> cool_down_from_;         // set when failures opened it
+    Clock::time_point ban_until_ = Clock::time_point::min();  // trip_for()
     int trials_in_flight_ = 0;
     int trial_successes_ = 0;
     Clock::duration bucket_width_{};  // of the buckets below; a new width clears them

@@ -35,6 +35,8 @@ struct CallOptions {
     std::string request_id;  // the Scout request this call serves (for logs)
     // Overall deadline, retries included; default: now + upstream.request_timeout_ms.
     std::optional<std::chrono::steady_clock::time_point> deadline;
+    // Caps upstream.retry.max_attempts for this call (1: no retry); 0 = the setting.
+    int max_attempts = 0;
 };
 
 // The seam the search pipeline depends on (tests drive it with an in-memory fake).

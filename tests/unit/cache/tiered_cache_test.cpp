@@ -96,6 +96,29 @@ TEST_F(TieredCacheTest, MissesEverywhereThenHitsL1AfterPut) {
     EXPECT_EQ(stats.l2.latency_count, 1U);
 }
 
+TEST_F(TieredCacheTest, L1OnlyNeitherReadsNorWritesL2ButServesL1) {
+    // enhanced_caching off for a client: Redis is not used for its requests.
+    TieredCache cache(options(), &store_, clock_, wall_);
+    const Lookup miss = test::run_co(io_, cache.get("search", key_, Tiers::kL1Only));
+    EXPECT_FALSE(miss);
+    EXPECT_FALSE(miss.l2_failed);
+    EXPECT_EQ(store_.gets(), 0U);
+    EXPECT_EQ(cache.stats("search").l2.skipped, 1U);
+
+    const auto stored =
+        test::run_co(io_, cache.put("search", key_, response(R"({"p":1})"), Tiers::kL1Only));
+    ASSERT_TRUE(stored);
+    io_.restart();
+    io_.run();  // a background L2 write would run now
+    EXPECT_EQ(store_.sets(), 0U);
+    EXPECT_FALSE(store_.raw(key_).has_value());
+
+    const Lookup hit = test::run_co(io_, cache.get("search", key_, Tiers::kL1Only));
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit.value, stored);
+    EXPECT_EQ(store_.gets(), 0U);
+}
+
 TEST_F(TieredCacheTest, ProbeL1ServesFreshL1ValuesWithoutAskingL2) {
     TieredCache cache(options(), &store_, clock_, wall_);
     EXPECT_FALSE(cache.probe_l1("search", key_));

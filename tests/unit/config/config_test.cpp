@@ -364,6 +364,18 @@ std::vector<BadValue> bad_values() {
         {"compression.level", "0"},
         {"compression.level", "10"},
         {"monitoring.slow_request_ms", "3600001"},
+        {"features.enhanced_caching.enabled", "maybe"},
+        {"features.enhanced_caching.rollout_percent", "-1"},
+        {"features.enhanced_caching.rollout_percent", "101"},
+        {"features.retry_logic.enabled", "maybe"},
+        {"features.retry_logic.rollout_percent", "-1"},
+        {"features.retry_logic.rollout_percent", "101"},
+        {"features.data_validation.enabled", "maybe"},
+        {"features.data_validation.rollout_percent", "-1"},
+        {"features.data_validation.rollout_percent", "101"},
+        {"features.quality_ranking.enabled", "maybe"},
+        {"features.quality_ranking.rollout_percent", "-1"},
+        {"features.quality_ranking.rollout_percent", "101"},
         {"server.threads", "-1"},
         {"server.threads", "257"},
         {"server.max_body_bytes", "0"},
@@ -797,8 +809,9 @@ TEST(ConfigToJson, NestsEverySettingAndAddsEnv) {
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         EXPECT_TRUE(j.contains(nlohmann::json::json_pointer(pointer))) << path;
     }
-    // env + server, upstream, redis, admin, monitoring, log, cache, search: nothing else.
-    EXPECT_EQ(j.size(), 9U);
+    // env + server, upstream, redis, admin, monitoring, features, log, cache, search: nothing
+    // else.
+    EXPECT_EQ(j.size(), 10U);
 }
 
 TEST(ConfigToJson, RedactsSetSecretsOnly) {
@@ -890,6 +903,34 @@ TEST(ConfigReload, TakesReloadableValuesAndListsTheRest) {
     ignored.clear();
     apply_reloadable(current, current, ignored);
     EXPECT_THAT(ignored, IsEmpty());
+}
+
+TEST(ConfigReload, ChangesListOldAndNewValuesWithSecretsRedacted) {
+    Config before;
+    Config after = before;
+    after.upstream.breaker.open_ms = 250;
+    after.features.quality_ranking.rollout_percent = 50;
+    after.upstream.app_secret = "s3cr3t-new";
+    after.redis.url = "redis://:hunter2@cache.internal:6379/0";
+    after.server.threads = 3;
+    const std::vector<SettingChange> list = changes(before, after);
+    ASSERT_EQ(list.size(), 5U);
+    EXPECT_EQ(list[0].path, "server.threads");
+    EXPECT_FALSE(list[0].reloadable);
+    EXPECT_EQ(list[0].from, "0");
+    EXPECT_EQ(list[0].to, "3");
+    EXPECT_EQ(list[1].path, "upstream.app_secret");
+    EXPECT_EQ(list[1].from, "");  // unset stays visibly unset
+    EXPECT_EQ(list[1].to, "<redacted>");
+    EXPECT_EQ(list[2].path, "upstream.breaker.open_ms");
+    EXPECT_TRUE(list[2].reloadable);
+    EXPECT_EQ(list[2].from, "5000");
+    EXPECT_EQ(list[2].to, "250");
+    EXPECT_EQ(list[3].path, "redis.url");
+    EXPECT_EQ(list[3].to.find("hunter2"), std::string::npos) << list[3].to;
+    EXPECT_EQ(list[4].path, "features.quality_ranking.rollout_percent");
+    EXPECT_TRUE(list[4].reloadable);
+    EXPECT_THAT(changes(after, after), IsEmpty());
 }
 
 TEST(ConfigProcessEnvironment, ReadsEnviron) {

@@ -109,6 +109,14 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"compression.enabled", "false"},
         {"compression.min_bytes", "2048"},
         {"compression.level", "9"},
+        {"features.enhanced_caching.enabled", "false"},
+        {"features.enhanced_caching.rollout_percent", "11"},
+        {"features.retry_logic.enabled", "false"},
+        {"features.retry_logic.rollout_percent", "12"},
+        {"features.data_validation.enabled", "false"},
+        {"features.data_validation.rollout_percent", "13"},
+        {"features.quality_ranking.enabled", "false"},
+        {"features.quality_ranking.rollout_percent", "14"},
         {"log.level", "warn"},
         {"log.format", "text"},
         {"log.file", "/tmp/scout.log"},
@@ -192,6 +200,14 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.redis.timeouts_before_reconnect, 7);
     EXPECT_EQ(c.admin.token, "admin");
     EXPECT_EQ(c.monitoring.slow_request_ms, 1234);
+    EXPECT_FALSE(c.features.enhanced_caching.enabled);
+    EXPECT_EQ(c.features.enhanced_caching.rollout_percent, 11);
+    EXPECT_FALSE(c.features.retry_logic.enabled);
+    EXPECT_EQ(c.features.retry_logic.rollout_percent, 12);
+    EXPECT_FALSE(c.features.data_validation.enabled);
+    EXPECT_EQ(c.features.data_validation.rollout_percent, 13);
+    EXPECT_FALSE(c.features.quality_ranking.enabled);
+    EXPECT_EQ(c.features.quality_ranking.rollout_percent, 14);
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
     EXPECT_EQ(c.log.file, "/tmp/scout.log");

@@ -2,11 +2,13 @@
 // upstream pages, and a short page says why.
 #include <scout/search/service.hpp>
 
+#include "support/manual_clock.hpp"
 #include "support/run_co.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -43,11 +45,13 @@ public:
     std::int64_t promised = 0;              // total_record_count beyond what the pages hold
     std::map<int, upstream_errc> failures;  // upstream page -> the error it answers with
     std::vector<int> asked;                 // upstream pages asked for, in order
+    std::vector<int> max_attempts;          // CallOptions::max_attempts of each query
 
     awaitable<upstream::Result<upstream::ProductPage>> query_products(
-        upstream::ProductQuery query, upstream::CallOptions /*options*/
+        upstream::ProductQuery query, upstream::CallOptions options
     ) override {
         asked.push_back(query.page_no);
+        max_attempts.push_back(options.max_attempts);
         if (const auto failure = failures.find(query.page_no); failure != failures.end()) {
             upstream::UpstreamError error;
             error.code = upstream::make_error_code(failure->second);
@@ -86,8 +90,9 @@ class SearchServiceTest : public ::testing::Test {
 protected:
     SearchServiceTest() : cache_(cache::TieredCacheOptions{}), shared_(cache_, metrics_, {}) {}
 
-    void start(int max_upstream_pages = 100) {
+    void start(int max_upstream_pages = 100, std::int64_t max_price = 100'000) {
         SearchOptions options;
+        options.validator.max_price = max_price;
         options.cursor_keys.secrets = {"test-secret"};
         options.upstream_page_size = kUpstreamPageSize;
         options.max_upstream_pages = max_upstream_pages;
@@ -229,6 +234,104 @@ TEST_F(SearchServiceTest, FailingFillWithNothingToShowIsAnUpstreamError) {
     EXPECT_FALSE(result.response);
     ASSERT_TRUE(result.upstream);
     EXPECT_EQ(result.upstream->code, upstream::make_error_code(upstream_errc::kGatewayError));
+}
+
+Features without(Feature feature) {
+    Features features;
+    features.set(feature, false);
+    return features;
+}
+
+std::vector<double> prices(const json& page) {
+    std::vector<double> out;
+    for (const json& product : page["products"]) {
+        out.push_back(std::stod(product["price"]["amount"].get<std::string>()));
+    }
+    return out;
+}
+
+TEST_F(SearchServiceTest, RetryLogicOffAsksTheUpstreamForOneAttempt) {
+    start();
+    search(request());
+    SearchRequest off = request();
+    off.q = "other";
+    off.features = without(Feature::kRetryLogic);
+    search(off);
+    EXPECT_EQ(source_.max_attempts, (std::vector<int>{0, 1}));  // 0: the configured attempts
+}
+
+TEST_F(SearchServiceTest, QualityRankingOffKeepsTheUpstreamOrderWithoutScores) {
+    start();
+    SearchRequest on = request();
+    on.sort = SortOrder::kPriceDesc;
+    SearchRequest off = on;
+    off.features = without(Feature::kQualityRanking);
+    const SearchResult ranked = search(on);
+    const SearchResult plain = search(off);
+    ASSERT_TRUE(ranked.response && plain.response);
+    EXPECT_NE(ranked.key, plain.key);  // cached apart: the pages differ
+    const json a = json::parse(*ranked.response->body);
+    const json b = json::parse(*plain.response->body);
+    const auto ranked_prices = prices(a);
+    EXPECT_TRUE(std::is_sorted(ranked_prices.rbegin(), ranked_prices.rend()));
+    EXPECT_GT(a["products"][0]["quality_score"].get<double>(), 0.0);
+    for (std::size_t i = 0; i < b["products"].size(); ++i) {
+        EXPECT_EQ(b["products"][i]["quality_score"].get<double>(), 0.0);
+    }
+    // Upstream order: ids ascending, the invalid product 1007 left out.
+    EXPECT_EQ(b["products"][0]["product_id"], "1000");
+    EXPECT_EQ(b["products"][7]["product_id"], "1008");
+}
+
+TEST_F(SearchServiceTest, DataValidationOffSkipsTheBusinessDropsButNotTheSanitiser) {
+    start(100, /*max_price=*/20);  // the first page's prices run 11.99-31.99
+    const json strict = page();
+    SearchRequest lenient_request = request();
+    lenient_request.features = without(Feature::kDataValidation);
+    const SearchResult lenient = search(lenient_request);
+    ASSERT_TRUE(lenient.response);
+    const json loose = json::parse(*lenient.response->body);
+    const auto strict_prices = prices(strict);
+    EXPECT_TRUE(std::all_of(strict_prices.begin(), strict_prices.end(), [](double p) {
+        return p <= 20;
+    }));
+    const auto loose_prices = prices(loose);
+    EXPECT_TRUE(std::any_of(loose_prices.begin(), loose_prices.end(), [](double p) {
+        return p > 20;
+    }));
+    // The product without a price is still refused: it cannot be shown.
+    for (const json& product : loose["products"]) {
+        EXPECT_NE(product["product_id"], "1007");
+    }
+}
+
+TEST(SearchServiceFeatures, EnhancedCachingOffServesNoStalePage) {
+    asio::io_context io;
+    test::ManualClock clock;
+    cache::TieredCacheOptions options;
+    options.kinds["search"].ttl = std::chrono::seconds(60);
+    options.l1.serve_stale = std::chrono::hours(1);
+    cache::TieredCache cache(options, nullptr, clock);
+    SearchShared shared(cache, {});
+    FakeProductSource source;
+    SearchOptions search_options;
+    search_options.cursor_keys.secrets = {"test-secret"};
+    SearchService service(source, shared, search_options);
+    SearchRequest r;
+    r.q = "cable";
+    r.currency = "USD";
+    r.affiliate = false;
+    ASSERT_TRUE(test::run_co(io, service.search(r, "rid", "rid")).response);
+    clock.advance(std::chrono::seconds(61));  // expired, inside the stale window
+    source.failures[1] = upstream_errc::kGatewayError;
+
+    const SearchResult stale = test::run_co(io, service.search(r, "rid", "rid"));
+    ASSERT_TRUE(stale.response);
+    EXPECT_EQ(stale.cache, SearchResult::CacheState::kStale);
+    r.features.set(Feature::kEnhancedCaching, false);
+    const SearchResult failed = test::run_co(io, service.search(r, "rid", "rid"));
+    EXPECT_FALSE(failed.response);
+    ASSERT_TRUE(failed.upstream);
 }
 
 }  // namespace

@@ -354,6 +354,30 @@ TEST(CircuitBreaker, ReadsItsSettingsLive) {
     EXPECT_EQ(breaker.state(), State::kClosed);
 }
 
+// A reload during an outage: the cool-down under way follows the new open_ms (an operator
+// shortening it expects the probe to come sooner), while a ban keeps its own end.
+TEST(CircuitBreaker, AReloadedOpenMsAppliesToTheCoolDownUnderWay) {
+    ManualClock clock;
+    config::BreakerConfig live = breaker_config();
+    live.open_ms = 3'600'000;
+    CircuitBreaker breaker([&live] { return live; }, clock);
+    for (int i = 0; i < 4; ++i) {
+        breaker.on_failure(granted(breaker));
+    }
+    ASSERT_EQ(breaker.state(), State::kOpen);
+    clock.advance(1s);
+    EXPECT_FALSE(breaker.try_acquire());
+    live.open_ms = 500;                  // SIGHUP
+    EXPECT_TRUE(breaker.try_acquire());  // 1 s since opening > 500 ms: half-open
+    EXPECT_EQ(breaker.state(), State::kHalfOpen);
+
+    breaker.trip_for(10s);
+    live.open_ms = 1;
+    clock.advance(5s);
+    EXPECT_FALSE(breaker.try_acquire());  // the ban outlasts any cool-down
+    EXPECT_EQ(breaker.retry_after(), 5s);
+}
+
 TEST(CircuitBreaker, ANewWindowLengthStartsAFreshWindow) {
     ManualClock clock;
     config::BreakerConfig live = breaker_config();
