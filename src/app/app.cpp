@@ -15,6 +15,8 @@
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
+#include <scout/upstream/quota.hpp>
+#include <scout/upstream/redis_quota.hpp>
 
 #include "app/search_handler.hpp"
 
@@ -40,13 +42,14 @@ struct WorkerState {
     WorkerState(
         asio::io_context& io,
         upstream::BreakerSet& breakers,
+        upstream::OutboundQuota& quota,
         const upstream::UpstreamMetrics& upstream_metrics,
         ConfigSource config,
         search::SearchShared& shared,
         search::SearchOptions options
     )
         : curl(io),
-          client(curl, breakers, upstream_metrics, std::move(config)),
+          client(curl, breakers, quota, upstream_metrics, std::move(config)),
           search(client, shared, std::move(options)) {}
     upstream::CurlMulti curl;
     upstream::AliExpressClient client;
@@ -360,6 +363,8 @@ int App::run() {
     std::unique_ptr<cache::RedisStore> redis_store;
     std::unique_ptr<cache::TieredCache> tiered;
     std::unique_ptr<search::SearchShared> search_shared;
+    std::unique_ptr<upstream::RedisQuotaStore> quota_store;
+    std::unique_ptr<upstream::OutboundQuota> quota;
     search::SearchOptions search_options = make_search_options(*cfg);
     // Read for every page built, so a reload of the upstream deadline applies.
     search_options.page_budget = [config_source] {
@@ -377,7 +382,13 @@ int App::run() {
             // Per worker: its own curl multi handle, client and search service, used only on
             // its thread.
             auto state = std::make_shared<WorkerState>(
-                io, breakers, upstream_metrics, config_source, *search_shared, search_options
+                io,
+                breakers,
+                *quota,
+                upstream_metrics,
+                config_source,
+                *search_shared,
+                search_options
             );
             const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;
@@ -448,6 +459,11 @@ int App::run() {
     search_shared =
         std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
     search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;
+    // The outbound quota is the app key's: shared through Redis when there is one.
+    if (redis_store) {
+        quota_store = std::make_unique<upstream::RedisQuotaStore>(*redis_store, cfg->upstream.app_key);
+    }
+    quota = std::make_unique<upstream::OutboundQuota>(metrics, quota_store.get());
 
     add_server_collector(metrics, server);
     server.start();
