@@ -54,7 +54,9 @@ std::string params_json(const Params& params) {
 }
 
 // An advertised ban is trusted only up to max_ban_s: after that the breaker probes.
-std::chrono::milliseconds trusted_ban(const config::UpstreamConfig& cfg, const UpstreamError& error) {
+std::chrono::milliseconds trusted_ban(
+    const config::UpstreamConfig& cfg, const UpstreamError& error
+) {
     const std::chrono::milliseconds max_ban = std::chrono::seconds(std::max(cfg.max_ban_s, 1));
     return std::clamp(error.retry_after, kMinRetryAfter, max_ban);
 }

@@ -286,10 +286,8 @@ QuotaDecision OutboundQuota::reserve_local(
     const config::QuotaConfig& cfg, microseconds limit, bool full
 ) {
     const std::int64_t now = now_us();
-    const std::int64_t unix_us = duration_cast<microseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch()
-    )
-                                     .count();
+    const std::int64_t unix_us =
+        duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const QuotaAsk ask{now, gmt8_day(unix_us / 1000), limit, full};
     const std::lock_guard lock(mutex_);
     return local_.reserve(quota_limits(cfg, cfg.instances_hint), ask, unix_us);
@@ -323,10 +321,14 @@ bool OutboundQuota::shared_usable() const {
            now_us() >= shared_down_until_us_.load(std::memory_order_relaxed);
 }
 
-void OutboundQuota::note_shared_failure(std::string_view what, const boost::system::error_code& ec) {
+void OutboundQuota::note_shared_failure(
+    std::string_view what, const boost::system::error_code& ec
+) {
     shared_down_until_us_.store(now_us() + kSharedRetryAfter.count(), std::memory_order_relaxed);
     if (mode_.load() == Mode::kRedis) {
-        logger().debug("outbound quota: redis call failed", {{"call", what}, {"error", ec.message()}});
+        logger().debug(
+            "outbound quota: redis call failed", {{"call", what}, {"error", ec.message()}}
+        );
     }
     set_mode(Mode::kLocal, "redis call failed");
 }

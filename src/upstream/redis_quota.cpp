@@ -14,10 +14,10 @@ using boost::system::result;
 using cache::RedisReply;
 
 // QuotaBucket::reserve and ban on one Redis hash {tat, ban, day, used}, all times in
-// microseconds of Redis' clock; a ban of 0 only reads what is left of the ban in force. Integers are written with %.0f: Lua 5.1 would print a
-// 16-digit number as 1.7e+15 and lose the microseconds. Replies {verdict, wait_us, used,
-// banned_for_us}; verdicts as QuotaVerdict (0 granted, 1 queue_full, 2 deadline, 3 banned,
-// 4 daily).
+// microseconds of Redis' clock; a ban of 0 only reads what is left of the ban in force. Integers
+// are written with %.0f: Lua 5.1 would print a 16-digit number as 1.7e+15 and lose the
+// microseconds. Replies {verdict, wait_us, used, banned_for_us}; verdicts as QuotaVerdict (0
+// granted, 1 queue_full, 2 deadline, 3 banned, 4 daily).
 constexpr std::string_view kScript = R"lua(
 local key, op = KEYS[1], ARGV[1]
 local now = tonumber(ARGV[7])

@@ -91,26 +91,26 @@ TEST_F(QuotaScriptTest, DecidesExactlyAsTheCppBucket) {
     cfg.daily = 9;
     const QuotaLimits limits = upstream::quota_limits(cfg, 1);
     const std::vector<Step> steps = {
-        {0, {}, microseconds(0)},                  // burst
-        {0, {}, microseconds(0)},                  //
-        {0, {}, microseconds(0)},                  //
-        {0, {}, microseconds(0)},                  // empty: refused (deadline)
-        {0, {}, milliseconds(150)},                // slot in 200 ms: refused
-        {0, {}, seconds(1)},                       // waits 200 ms
-        {0, {}, microseconds(0), true},            // queue full, would wait: refused
-        {300 * kMs, {}, seconds(1)},               // waits for the next slot
-        {5'000 * kMs, {}, microseconds(0)},        // refilled
+        {0, {}, microseconds(0)},                      // burst
+        {0, {}, microseconds(0)},                      //
+        {0, {}, microseconds(0)},                      //
+        {0, {}, microseconds(0)},                      // empty: refused (deadline)
+        {0, {}, milliseconds(150)},                    // slot in 200 ms: refused
+        {0, {}, seconds(1)},                           // waits 200 ms
+        {0, {}, microseconds(0), true},                // queue full, would wait: refused
+        {300 * kMs, {}, seconds(1)},                   // waits for the next slot
+        {5'000 * kMs, {}, microseconds(0)},            // refilled
         {5'000 * kMs, std::optional(seconds(3)), {}},  // a ban
-        {5'500 * kMs, {}, seconds(1)},             // banned past the limit
-        {5'500 * kMs, {}, seconds(3)},             // waits out the ban
+        {5'500 * kMs, {}, seconds(1)},                 // banned past the limit
+        {5'500 * kMs, {}, seconds(3)},                 // waits out the ban
         {5'600 * kMs, std::optional(seconds(1)), {}},  // a shorter ban keeps the longer
-        {9'000 * kMs, {}, microseconds(0)},        //
-        {9'000 * kMs, {}, seconds(10)},            //
-        {9'000 * kMs, {}, seconds(10)},            //
-        {9'000 * kMs, {}, seconds(10)},            //
-        {9'000 * kMs, {}, seconds(10)},            // the day's budget (9) is spent
-        {9'000 * kMs, {}, seconds(10)},            // refused: daily
-        {4 * kHour, {}, microseconds(0)},          // 00:00 GMT+8: a new day
+        {9'000 * kMs, {}, microseconds(0)},            //
+        {9'000 * kMs, {}, seconds(10)},                //
+        {9'000 * kMs, {}, seconds(10)},                //
+        {9'000 * kMs, {}, seconds(10)},                //
+        {9'000 * kMs, {}, seconds(10)},                // the day's budget (9) is spent
+        {9'000 * kMs, {}, seconds(10)},                // refused: daily
+        {4 * kHour, {}, microseconds(0)},              // 00:00 GMT+8: a new day
     };
     upstream::QuotaBucket bucket;
     std::set<upstream::QuotaVerdict> seen;

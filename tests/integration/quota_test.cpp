@@ -25,6 +25,8 @@ using Steady = std::chrono::steady_clock;
 constexpr const char* kAdminToken = "quota-test-admin-token";
 constexpr double kRate = 5.0;
 constexpr int kBurst = 5;
+// Clean data (one upstream call per page) and a small catalogue (fast answers).
+const std::vector<std::string> kSimArgs = {"--no-quirks", "--catalog-size", "3000"};
 
 ScoutProcess::Options instance(
     const SimProcess& sim,
@@ -39,10 +41,13 @@ ScoutProcess::Options instance(
          {"cache.l2_secret", "quota-test-l2-secret"},
          {"admin.token", kAdminToken},
          {"redis.url", redis.url()},
-         {"redis.command_timeout_ms", "200"},
+         // Generous: the machine running the tests is loaded, and the point here is pacing.
+         {"redis.command_timeout_ms", "1000"},
          {"redis.reconnect_min_ms", "50"},
          {"redis.reconnect_max_ms", "500"},
          {"upstream.request_timeout_ms", "8000"},
+         {"upstream.attempt_timeout_ms", "6000"},
+         {"upstream.breaker.min_calls", "10000"},
          {"upstream.quota.rate_per_s", "5"},
          {"upstream.quota.burst", std::to_string(kBurst)},
          {"upstream.quota.instances_hint", "2"},
@@ -88,15 +93,16 @@ int cold_searches(const std::vector<const ScoutProcess*>& instances, int first, 
                     // A distinct price floor (in cents, below every product's price): a
                     // distinct page of the same products, one upstream call.
                     const std::string cents = std::to_string(100 + i % 100);
-                    const std::string target = "/search?q=usb&page_size=5&min_price=" +
-                                               std::to_string(i / 100) + "." + cents.substr(1);
+                    const std::string target =
+                        "/search?q=usb&page_size=5&min_price=" + std::to_string(i / 100) + "." +
+                        cents.substr(1);
                     const auto response = http_request(port, "GET", target, {}, {}, seconds(30));
                     if (!response || response->status != 200) {
                         ++failures;
-                        ADD_FAILURE() << target << " -> "
-                                      << (response ? std::to_string(response->status) + " " +
-                                                         response->body
-                                                   : std::string("no answer"));
+                        ADD_FAILURE()
+                            << target << " -> "
+                            << (response ? std::to_string(response->status) + " " + response->body
+                                         : std::string("no answer"));
                     }
                 }
             });
@@ -130,7 +136,7 @@ TEST(OutboundQuota, TwoInstancesShareOneRateThroughRedisAndKeepTheirShareWithout
         GTEST_SKIP() << "redis-server is not installed";
     }
     RedisServer redis;
-    SimProcess sim({"--no-quirks"});
+    SimProcess sim(kSimArgs);
     ScoutProcess a(instance(sim, redis));
     ScoutProcess b(instance(sim, redis));
     ASSERT_TRUE(wait_l2_ready(a));
@@ -144,24 +150,28 @@ TEST(OutboundQuota, TwoInstancesShareOneRateThroughRedisAndKeepTheirShareWithout
     for (const ScoutProcess* scout : {&a, &b}) {
         const std::string metrics = metrics_text(*scout);
         EXPECT_TRUE(has_line(metrics, R"(scout_upstream_quota_mode{mode="redis"} 1)")) << metrics;
-        EXPECT_TRUE(has_line(metrics, R"(scout_upstream_quota_rejected_total{reason="queue_full"} 0)"));
+        EXPECT_TRUE(
+            has_line(metrics, R"(scout_upstream_quota_rejected_total{reason="queue_full"} 0)")
+        );
     }
 
     // Redis dies mid-run: each instance goes on alone at rate / instances_hint.
+    const std::size_t log_a = a.log_text().size();
+    const std::size_t log_b = b.log_text().size();
     redis.kill();
     const Window local = measure(sim, [&] { EXPECT_EQ(cold_searches({&a, &b}, 120, 80), 0); });
     EXPECT_GE(local.calls, 80);
     // Two local buckets of 2.5/s, burst 2 each.
     EXPECT_LE(local.calls, 2 * 2 + kRate * local.seconds + 1)
         << local.calls << " calls in " << local.seconds << " s";
-    for (const ScoutProcess* scout : {&a, &b}) {
+    for (const auto& [scout, log_start] : {std::pair{&a, log_a}, std::pair{&b, log_b}}) {
         EXPECT_TRUE(has_line(metrics_text(*scout), R"(scout_upstream_quota_mode{mode="local"} 1)"));
-        // Said once per change, not per call.
-        const std::string log = scout->log_text();
-        const auto first = log.find("outbound quota: pacing on this instance's share");
+        // Said once per change of mode, not per call.
+        const std::string log = scout->log_text().substr(log_start);
+        const std::string said = "outbound quota: pacing on this instance's share";
+        const auto first = log.find(said);
         ASSERT_NE(first, std::string::npos);
-        EXPECT_EQ(log.find("outbound quota: pacing on this instance's share", first + 1),
-                  std::string::npos);
+        EXPECT_EQ(log.find(said, first + 1), std::string::npos);
     }
     std::cout << "[quota] shared: " << shared.calls << " calls in " << shared.seconds
               << " s; local: " << local.calls << " calls in " << local.seconds << " s\n";
@@ -172,7 +182,7 @@ TEST(OutboundQuota, ABanSeenByOneInstanceStopsTheOthersCalls) {
         GTEST_SKIP() << "redis-server is not installed";
     }
     RedisServer redis;
-    SimProcess sim({"--no-quirks"});
+    SimProcess sim(kSimArgs);
     ScoutProcess a(instance(sim, redis, {{"upstream.max_ban_s", "60"}}));
     ScoutProcess b(instance(sim, redis, {{"upstream.max_ban_s", "60"}}));
     ASSERT_TRUE(wait_l2_ready(a));
@@ -193,7 +203,9 @@ TEST(OutboundQuota, ABanSeenByOneInstanceStopsTheOthersCalls) {
     EXPECT_NE(refused->body.find("upstream_unavailable"), std::string::npos) << refused->body;
     EXPECT_GE(std::stoi(refused->header("retry-after")), 20);
     EXPECT_EQ(sim.requests_total(), calls);
-    EXPECT_TRUE(has_line(metrics_text(b), R"(scout_upstream_quota_rejected_total{reason="banned"} 1)"));
+    EXPECT_TRUE(
+        has_line(metrics_text(b), R"(scout_upstream_quota_rejected_total{reason="banned"} 1)")
+    );
 
     // Cached answers keep flowing meanwhile.
     const auto cached = http_get(b.port(), "/search?q=phone+case&page_size=5");

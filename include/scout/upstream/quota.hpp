@@ -46,7 +46,7 @@ std::string_view to_string(QuotaVerdict verdict);
 
 // The bucket's shape for one reservation (from the live configuration and the mode).
 struct QuotaLimits {
-    microseconds interval{0};  // time between two slots (1 / rate); 0 = no pacing
+    microseconds interval{0};   // time between two slots (1 / rate); 0 = no pacing
     microseconds tolerance{0};  // how far ahead of `tat` a slot may go: (burst - 1) * interval
     std::int64_t daily = 0;     // calls per day; 0 = no budget
 };
@@ -191,7 +191,7 @@ private:
     const Clock& clock_;
     mutable std::mutex mutex_;  // the local bucket
     QuotaBucket local_;
-    std::atomic<Mode> mode_{Mode::kStarting};  // logged on every change
+    std::atomic<Mode> mode_{Mode::kStarting};            // logged on every change
     std::atomic<std::int64_t> shared_down_until_us_{0};  // skip the store after a failure
 };
 
