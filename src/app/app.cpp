@@ -17,6 +17,8 @@
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
+#include <scout/upstream/quota.hpp>
+#include <scout/upstream/redis_quota.hpp>
 
 #include "app/health_components.hpp"
 
@@ -235,16 +237,21 @@ struct SharedServices {
     search::RequestDefaults defaults;
 };
 
-// The cache tiers and what sits on them. L2 is one Redis connection per worker, on that
-// worker's io_context, so this is built once the server (and its contexts) exists and before
-// it starts. Redis being down at start-up is not an error: the clients keep reconnecting and
-// the cache runs memory-only.
+// The cache tiers and what sits on them, the outbound quota included (its bucket is in Redis
+// when there is one). L2 is one Redis connection per worker, on that worker's io_context, so
+// this is built once the server (and its contexts) exists and before it starts. Redis being
+// down at start-up is not an error: the clients keep reconnecting and the cache runs
+// memory-only.
 class CacheTiers {
 public:
     CacheTiers(const config::Config& cfg, http::Server& server, monitoring::Registry& metrics) {
         if (!cfg.redis.url.empty()) {
             connect_redis(cfg, server, metrics);
+            // The quota is the app key's: one bucket for every instance.
+            quota_store_ =
+                std::make_unique<upstream::RedisQuotaStore>(*redis_store_, cfg.upstream.app_key);
         }
+        quota_ = std::make_unique<upstream::OutboundQuota>(metrics, quota_store_.get());
         cache::TieredCacheOptions options = cache_options(cfg.cache);
         options.max_l2_value_bytes = max_l2_value_bytes(cfg);
         if (redis_store_ && cfg.cache.l2_secret.empty()) {
@@ -282,6 +289,7 @@ public:
     [[nodiscard]] search::SearchShared& search() { return *search_; }
     [[nodiscard]] cache::RedisStore* redis_store() const { return redis_store_.get(); }
     [[nodiscard]] const cache::TieredCache& tiered() const { return *tiered_; }
+    [[nodiscard]] upstream::OutboundQuota& quota() { return *quota_; }
     [[nodiscard]] std::string_view l2_name() const {
         return redis_store_ ? "redis" : "memory-only";
     }
@@ -307,6 +315,8 @@ private:
     std::unique_ptr<cache::RedisStore> redis_store_;
     std::unique_ptr<cache::TieredCache> tiered_;
     std::unique_ptr<search::SearchShared> search_;
+    std::unique_ptr<upstream::RedisQuotaStore> quota_store_;
+    std::unique_ptr<upstream::OutboundQuota> quota_;
 };
 
 // On every exit path of App::run: the server stops first (its sessions end while what they
@@ -330,14 +340,11 @@ struct StopInOrder {
 // service using that client; used only on the worker's thread.
 struct WorkerState {
     WorkerState(
-        asio::io_context& io,
-        SharedServices& shared,
-        search::SearchShared& search_shared,
-        ConfigSource config
+        asio::io_context& io, SharedServices& shared, CacheTiers& caches, ConfigSource config
     )
         : curl(io),
-          client(curl, shared.breakers, shared.upstream_metrics, std::move(config)),
-          search(client, search_shared, shared.search_options) {}
+          client(curl, shared.breakers, caches.quota(), shared.upstream_metrics, std::move(config)),
+          search(client, caches.search(), shared.search_options) {}
     upstream::CurlMulti curl;
     upstream::AliExpressClient client;
     search::SearchService search;
@@ -352,7 +359,7 @@ http::Server::PipelineFactory worker_pipelines(
     ConfigSource live
 ) {
     return [&shared, &caches, &cfg, live](asio::io_context& io, std::size_t /*worker*/) {
-        auto state = std::make_shared<WorkerState>(io, shared, caches->search(), live);
+        auto state = std::make_shared<WorkerState>(io, shared, *caches, live);
         const std::shared_ptr<search::SearchService> service(state, &state->search);
         auto pipeline = std::make_shared<http::Pipeline>(build_router(
             {service,

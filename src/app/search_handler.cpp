@@ -38,7 +38,8 @@ http::Response upstream_error_response(
     http::Status status = http::Status::bad_gateway;
     std::string_view code = "upstream_error";
     std::string_view message = "the product catalogue upstream failed";
-    if (error.code == upstream_errc::kCircuitOpen ||
+    // Refused before reaching the upstream (breaker, quota) or banned by it: try again later.
+    if (error.code == upstream_errc::kCircuitOpen || error.code == upstream_errc::kQuotaExhausted ||
         error.error_class == upstream::ErrorClass::kRateLimited) {
         status = http::Status::service_unavailable;
         code = "upstream_unavailable";

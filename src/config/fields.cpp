@@ -269,6 +269,7 @@ using Srv = ServerConfig;
 using Up = UpstreamConfig;
 using Rt = RetryConfig;
 using Br = BreakerConfig;
+using Qt = QuotaConfig;
 using Rd = RedisConfig;
 using Lg = LogConfig;
 using Ft = FeaturesConfig;
@@ -311,6 +312,12 @@ std::vector<Field> build_table() {
         setting<&C::upstream, &Up::breaker, &Br::half_open_max_calls>("upstream.breaker.half_open_max_calls", int_between(1, 100), kReloadable, "Trial calls allowed while half-open"),
         setting<&C::upstream, &Up::max_ban_s>("upstream.max_ban_s", int_between(1, 86'400), kReloadable, "Longest an upstream-advertised ban (Retry-After, ban text) stops a method before a half-open probe"),
         setting<&C::upstream, &Up::cost_per_call>("upstream.cost_per_call", real_between(0.0, 1000.0, false), kReloadable, "Estimated cost of one upstream API call (any currency), multiplied by the calls made for scout_upstream_cost_total"),
+        setting<&C::upstream, &Up::quota, &Qt::rate_per_s>("upstream.quota.rate_per_s", real_between(0.0, 100'000.0, false), kReloadable, "Outbound calls per second for the app key, all instances together; 0 = no pacing"),
+        setting<&C::upstream, &Up::quota, &Qt::burst>("upstream.quota.burst", int_between(1, 100'000), kReloadable, "Outbound calls that may go at once after a quiet spell"),
+        setting<&C::upstream, &Up::quota, &Qt::daily>("upstream.quota.daily", int_between(0, 1'000'000'000), kReloadable, "Outbound calls per day (00:00 GMT+8), all instances together; 0 = no daily budget"),
+        setting<&C::upstream, &Up::quota, &Qt::max_queue>("upstream.quota.max_queue", int_between(0, 100'000), kReloadable, "Calls of one instance waiting for a quota slot; when full, more fail at once with 503"),
+        setting<&C::upstream, &Up::quota, &Qt::max_wait_ms>("upstream.quota.max_wait_ms", int_between(0, kHourMs), kReloadable, "Longest wait for a quota slot; a longer wait (or one past the request's deadline) fails at once with 503"),
+        setting<&C::upstream, &Up::quota, &Qt::instances_hint>("upstream.quota.instances_hint", int_between(1, 10'000), kReloadable, "Instances sharing the app key: without Redis each one paces at rate_per_s / instances_hint"),
 
         setting<&C::redis, &Rd::url>("redis.url", matching(is_optional_redis_url, "empty or redis://[user[:password]@]host[:port][/db] with db 0-15"), kUrlPassword, "Shared L2 cache and quota store; empty disables Redis"),
         setting<&C::redis, &Rd::command_timeout_ms>("redis.command_timeout_ms", int_between(1, 60'000), kPlain, "Deadline of one Redis command; a late reply is dropped"),

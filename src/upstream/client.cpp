@@ -54,6 +54,14 @@ std::string params_json(const Params& params) {
     return out;
 }
 
+// An advertised ban is trusted only up to max_ban_s: after that the breaker probes.
+std::chrono::milliseconds trusted_ban(
+    const config::UpstreamConfig& cfg, const UpstreamError& error
+) {
+    const std::chrono::milliseconds max_ban = std::chrono::seconds(std::max(cfg.max_ban_s, 1));
+    return std::clamp(error.retry_after, kMinRetryAfter, max_ban);
+}
+
 std::mt19937_64& jitter_rng() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return rng;
@@ -150,12 +158,14 @@ void log_circuit_open(
 AliExpressClient::AliExpressClient(
     CurlMulti& http,
     BreakerSet& breakers,
+    OutboundQuota& quota,
     const UpstreamMetrics& metrics,
     ConfigSource config,
     const Clock& clock
 )
     : http_(http),
       breakers_(breakers),
+      quota_(quota),
       metrics_(metrics),
       config_(std::move(config)),
       clock_(clock) {}
@@ -171,9 +181,7 @@ std::optional<std::chrono::milliseconds> AliExpressClient::retry_wait(
         const auto wait = Backoff(cfg.retry).delay(last.attempts - 1, jitter_rng());
         return now + wait < deadline ? std::optional(wait) : std::nullopt;
     }
-    // An advertised ban is trusted only up to max_ban_s: after that the breaker probes.
-    const std::chrono::milliseconds max_ban = std::chrono::seconds(std::max(cfg.max_ban_s, 1));
-    const auto wait = std::clamp(last.retry_after, kMinRetryAfter, max_ban);
+    const auto wait = trusted_ban(cfg, last);
     last.retry_after = wait;
     if (now + wait >= deadline) {
         // The ban outlasts what the caller can wait: stop asking until it is over.
@@ -212,6 +220,12 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
             metrics.circuit_open->inc();
             break;
         }
+        // Every attempt is a call the gateway counts: each one takes a quota slot.
+        if (auto refused = co_await quota_.acquire(cfg.quota, deadline)) {
+            breaker.release(*permit);
+            last = std::move(*refused);
+            break;
+        }
         ++attempts;
         HttpResult http =
             co_await http_.perform(attempt_request(cfg, method, business, clock_.now(), deadline));
@@ -233,6 +247,10 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         last.attempts = attempts;
         metrics.attempts_failed[class_index(last.error_class)]->inc();
         report_failure(breaker, *permit, last);
+        if (last.error_class == ErrorClass::kRateLimited) {
+            // The ban is the app key's: every call of every instance waits it out.
+            co_await quota_.pause_for(trusted_ban(cfg, last));
+        }
         if (last.code == upstream_errc::kCancelled ||
             attempts >= max_attempts_for(last, attempt_limit(cfg, options))) {
             break;

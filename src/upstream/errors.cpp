@@ -267,6 +267,7 @@ Verdict verdict_of(const UpstreamError& error) {
         case upstream_errc::kCircuitOpen:
         case upstream_errc::kDeadlineExceeded:
         case upstream_errc::kLocalLimit:
+        case upstream_errc::kQuotaExhausted:
             return kNoInCallRetry;
         case upstream_errc::kCancelled:
             return kPermanent;
@@ -366,6 +367,8 @@ public:
                 return "upstream call cancelled";
             case upstream_errc::kLocalLimit:
                 return "upstream call not sent: local connection or socket limit";
+            case upstream_errc::kQuotaExhausted:
+                return "upstream call not sent: outbound quota exhausted";
         }
         return "unknown upstream error";
     }
@@ -464,7 +467,7 @@ int max_attempts_for(const UpstreamError& error, int configured) {
 bool counts_as_breaker_failure(const UpstreamError& error) {
     if (error.code == upstream_errc::kCircuitOpen ||
         error.code == upstream_errc::kDeadlineExceeded || error.code == upstream_errc::kCancelled ||
-        error.code == upstream_errc::kLocalLimit ||
+        error.code == upstream_errc::kLocalLimit || error.code == upstream_errc::kQuotaExhausted ||
         error.code == boost::system::errc::operation_canceled) {
         return false;
     }

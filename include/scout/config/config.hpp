@@ -47,6 +47,17 @@ struct BreakerConfig {
     int half_open_max_calls = 2;  // trial calls allowed while half-open
 };
 
+// The outbound quota in front of every upstream call (upstream::OutboundQuota); all
+// reloadable. Rates and budgets are for the app key, all instances together.
+struct QuotaConfig {
+    double rate_per_s = 5.0;  // calls per second (token refill); 0 = no pacing
+    int burst = 10;           // calls that may go at once after a quiet spell
+    int daily = 0;            // calls per day (00:00 GMT+8 to 00:00); 0 = no daily budget
+    int max_queue = 200;      // calls of this instance waiting for a slot; more fail at once
+    int max_wait_ms = 2'000;  // longest wait for a slot (the call's deadline may cut it shorter)
+    int instances_hint = 1;   // instances sharing the key: each takes 1/n without Redis
+};
+
 struct UpstreamConfig {
     std::string gateway_url = "https://api-sg.aliexpress.com/sync";
     std::string app_key;                 // trimmed of whitespace/CR/LF at load time
@@ -62,6 +73,7 @@ struct UpstreamConfig {
     BreakerConfig breaker;
     int max_ban_s = 300;         // cap on an advertised ban; then the method's breaker probes
     double cost_per_call = 0.0;  // estimated cost of one upstream call, for the metrics
+    QuotaConfig quota;
 };
 
 struct RedisConfig {

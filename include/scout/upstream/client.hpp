@@ -1,7 +1,8 @@
 // The AliExpress Affiliate API client: signed calls over CurlMulti with retry (exponential
 // backoff + jitter, re-signed per attempt), error classification, a circuit breaker per API
-// method and an overall per-call deadline. One client per worker (it uses that worker's
-// CurlMulti); the breakers and the metrics are shared by all workers and thread-safe.
+// method, the outbound quota (a slot per attempt; bans pause it) and an overall per-call
+// deadline. One client per worker (it uses that worker's CurlMulti); the breakers, the quota
+// and the metrics are shared by all workers and thread-safe.
 #pragma once
 
 #include <scout/config/config.hpp>
@@ -10,6 +11,7 @@
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/curl_multi.hpp>
 #include <scout/upstream/errors.hpp>
+#include <scout/upstream/quota.hpp>
 #include <scout/upstream/request.hpp>
 #include <scout/upstream/response.hpp>
 #include <scout/upstream/upstream_metrics.hpp>
@@ -68,6 +70,7 @@ public:
     AliExpressClient(
         CurlMulti& http,
         BreakerSet& breakers,
+        OutboundQuota& quota,
         const UpstreamMetrics& metrics,
         ConfigSource config,
         const Clock& clock = SteadyClock::instance()
@@ -99,6 +102,7 @@ private:
 
     CurlMulti& http_;
     BreakerSet& breakers_;
+    OutboundQuota& quota_;
     const UpstreamMetrics& metrics_;
     ConfigSource config_;
     const Clock& clock_;

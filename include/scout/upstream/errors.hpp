@@ -38,6 +38,7 @@ enum class upstream_errc {
     kDeadlineExceeded,  // the logical call's overall deadline elapsed (retries included)
     kCancelled,         // the caller cancelled the call (shutdown, client gone)
     kLocalLimit,        // never sent: no connection slot in time, or no socket (fd limit)
+    kQuotaExhausted,    // refused locally: the outbound quota has no call to spare in time
 };
 
 const boost::system::error_category& upstream_category() noexcept;
@@ -110,8 +111,8 @@ ErrorClass classify_resp_code(int resp_code);
 ErrorClass classify_http_status(int status);
 
 // Class of an error from its fields (code, api_code, type, sub_code, messages, http_status).
-// kTransport / kTimeout / kBadResponse -> T; kCircuitOpen / kDeadlineExceeded / kLocalLimit
-// -> T (but never retried in-call, see max_attempts_for); kCancelled -> P.
+// kTransport / kTimeout / kBadResponse -> T; kCircuitOpen / kDeadlineExceeded / kLocalLimit /
+// kQuotaExhausted -> T (but never retried in-call, see max_attempts_for); kCancelled -> P.
 ErrorClass classify(const UpstreamError& error);
 
 // Total attempts (first included) the retry loop may spend when the latest attempt failed
@@ -119,14 +120,15 @@ ErrorClass classify(const UpstreamError& error);
 //   permanent -> 1, except a timestamp error (TOP 30/31, IOP InvalidTimestamp): 2 (one
 //   immediate re-signed retry, the timestamp is fresh per attempt);
 //   resp_code 404 and the "unknown code" defaults -> min(configured, 2);
-//   kCircuitOpen, kDeadlineExceeded, kLocalLimit, kCancelled -> 1;
+//   kCircuitOpen, kDeadlineExceeded, kLocalLimit, kQuotaExhausted, kCancelled -> 1;
 //   other transient / rate-limited -> configured.
 // The loop stops when attempts_made >= max_attempts_for(last_error, configured).
 int max_attempts_for(const UpstreamError& error, int configured);
 
 // Whether `error` should be reported to the circuit breaker as a failure: transient or
 // rate-limited upstream outcomes, but not kCircuitOpen / kDeadlineExceeded / kCancelled, nor
-// kLocalLimit (queueing or fd exhaustion inside Scout says nothing about the upstream).
+// kLocalLimit / kQuotaExhausted (queueing, fd exhaustion or pacing inside Scout says nothing
+// about the upstream).
 bool counts_as_breaker_failure(const UpstreamError& error);
 
 // TOP 7 with sub_code accesscontrol.limited-by-app-access-count: the app's DAILY quota is
@@ -156,7 +158,7 @@ std::chrono::milliseconds rate_limit_retry_after(
 // ---- Constructors (fill code, class and retry_after consistently) ---------------------------
 
 // kTransport, kTimeout, kBadResponse, kCircuitOpen, kDeadlineExceeded, kCancelled,
-// kLocalLimit.
+// kLocalLimit, kQuotaExhausted.
 UpstreamError make_upstream_error(upstream_errc code, std::string message, int http_status = 0);
 
 // Non-200 HTTP response without a usable error envelope. `retry_after` is the Retry-After

@@ -28,6 +28,20 @@ TEST(UpstreamErrorResponse, MapsClassesToStatusAndRetryAfter) {
     EXPECT_EQ(nlohmann::json::parse(bad_gateway.body().view())["error"]["request_id"], "rid");
 }
 
+TEST(UpstreamErrorResponse, AQuotaRefusalIsUnavailableWithRetryAfter) {
+    http::RequestContext ctx;
+    ctx.request_id = "rid";
+    upstream::UpstreamError refused = upstream::make_upstream_error(
+        upstream::upstream_errc::kQuotaExhausted, "outbound quota: queue_full"
+    );
+    refused.retry_after = std::chrono::milliseconds(1);
+    const http::Response response = upstream_error_response(refused, ctx);
+    EXPECT_EQ(response.result(), http::Status::service_unavailable);
+    EXPECT_EQ(response[boost::beast::http::field::retry_after], "1");
+    const auto body = nlohmann::json::parse(response.body().view());
+    EXPECT_EQ(body["error"]["code"], "upstream_unavailable");
+}
+
 TEST(HotKeys, RemembersTheKeyOfAnExactQueryString) {
     HotKeys keys(8);
     EXPECT_EQ(keys.find("q=usb"), nullptr);

@@ -430,6 +430,13 @@ std::vector<BadValue> bad_values() {
         {"upstream.breaker.half_open_max_calls", "101"},
         {"upstream.max_ban_s", "0"},
         {"upstream.max_ban_s", "86401"},
+        {"upstream.quota.rate_per_s", "-1"},
+        {"upstream.quota.rate_per_s", "100001"},
+        {"upstream.quota.burst", "0"},
+        {"upstream.quota.daily", "-1"},
+        {"upstream.quota.max_queue", "-1"},
+        {"upstream.quota.max_wait_ms", "-1"},
+        {"upstream.quota.instances_hint", "0"},
         {"redis.url", "http://127.0.0.1:6379"},
         {"redis.url", "redis://127.0.0.1:6379/16"},
         {"redis.url", "redis://127.0.0.1:0/0"},
@@ -851,7 +858,13 @@ TEST(ConfigReload, ReloadableSettings) {
           "upstream.breaker.window_ms",
           "upstream.breaker.open_ms",
           "upstream.breaker.half_open_max_calls",
-          "upstream.max_ban_s"}) {
+          "upstream.max_ban_s",
+          "upstream.quota.rate_per_s",
+          "upstream.quota.burst",
+          "upstream.quota.daily",
+          "upstream.quota.max_queue",
+          "upstream.quota.max_wait_ms",
+          "upstream.quota.instances_hint"}) {
         EXPECT_TRUE(is_reloadable(path)) << path;
     }
     for (const char* path :

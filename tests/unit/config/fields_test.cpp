@@ -97,6 +97,12 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"upstream.breaker.open_ms", "1500"},
         {"upstream.breaker.half_open_max_calls", "16"},
         {"upstream.max_ban_s", "17"},
+        {"upstream.quota.rate_per_s", "2.5"},
+        {"upstream.quota.burst", "18"},
+        {"upstream.quota.daily", "19"},
+        {"upstream.quota.max_queue", "20"},
+        {"upstream.quota.max_wait_ms", "21"},
+        {"upstream.quota.instances_hint", "22"},
         {"redis.url", "redis://r.test:6390/2"},
         {"redis.command_timeout_ms", "51"},
         {"redis.connect_timeout_ms", "201"},
@@ -191,6 +197,12 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.upstream.breaker.open_ms, 1500);
     EXPECT_EQ(c.upstream.breaker.half_open_max_calls, 16);
     EXPECT_EQ(c.upstream.max_ban_s, 17);
+    EXPECT_DOUBLE_EQ(c.upstream.quota.rate_per_s, 2.5);
+    EXPECT_EQ(c.upstream.quota.burst, 18);
+    EXPECT_EQ(c.upstream.quota.daily, 19);
+    EXPECT_EQ(c.upstream.quota.max_queue, 20);
+    EXPECT_EQ(c.upstream.quota.max_wait_ms, 21);
+    EXPECT_EQ(c.upstream.quota.instances_hint, 22);
     EXPECT_EQ(c.redis.url, "redis://r.test:6390/2");
     EXPECT_EQ(c.redis.command_timeout_ms, 51);
     EXPECT_EQ(c.redis.connect_timeout_ms, 201);

@@ -120,7 +120,8 @@ TEST(AliExpressClient, WaitingForAConnectionSlotIsNotAnUpstreamFailure) {
     BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
     monitoring::Registry registry;
     const UpstreamMetrics metrics(registry);
-    AliExpressClient client(curl, breakers, metrics, [cfg] { return cfg; });
+    OutboundQuota quota(registry, nullptr);
+    AliExpressClient client(curl, breakers, quota, metrics, [cfg] { return cfg; });
 
     std::optional<Result<nlohmann::json>> held;
     std::optional<Result<nlohmann::json>> queued;
@@ -168,7 +169,8 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
     BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
     monitoring::Registry registry;
     const UpstreamMetrics metrics(registry);
-    AliExpressClient client(curl, breakers, metrics, [cfg] { return cfg; });
+    OutboundQuota quota(registry, nullptr);
+    AliExpressClient client(curl, breakers, quota, metrics, [cfg] { return cfg; });
 
     // One refused call first, through a client of its own: UBSan checks a virtual call's
     // dynamic type the first time it sees it, and that check needs a pipe, which cannot be
@@ -179,7 +181,7 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
         BreakerSet warm_breakers(
             [refused] { return refused->upstream.breaker; }, SteadyClock::instance()
         );
-        AliExpressClient warm(curl, warm_breakers, metrics, [refused] { return refused; });
+        AliExpressClient warm(curl, warm_breakers, quota, metrics, [refused] { return refused; });
         asio::co_spawn(
             io,
             warm.call(kProductQuery, {}, within(milliseconds(500))),

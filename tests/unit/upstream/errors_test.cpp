@@ -290,8 +290,10 @@ INSTANTIATE_TEST_SUITE_P(
         CodeRow{upstream_errc::kCircuitOpen, T, 1, false},
         CodeRow{upstream_errc::kDeadlineExceeded, T, 1, false},
         CodeRow{upstream_errc::kCancelled, P, 1, false},
-        // Queued in the client or out of sockets: not the upstream's failure.
-        CodeRow{upstream_errc::kLocalLimit, T, 1, false}
+        // Queued in the client, out of sockets or paced by the quota: not the upstream's
+        // failure.
+        CodeRow{upstream_errc::kLocalLimit, T, 1, false},
+        CodeRow{upstream_errc::kQuotaExhausted, T, 1, false}
     )
 );
 
@@ -432,7 +434,7 @@ TEST(UpstreamErrc, IsAnErrorCodeEnumOfItsOwnCategory) {
     EXPECT_EQ(
         make_error_code(upstream_errc::kCircuitOpen).message(), "upstream circuit breaker is open"
     );
-    for (int v = 1; v <= static_cast<int>(upstream_errc::kLocalLimit); ++v) {
+    for (int v = 1; v <= static_cast<int>(upstream_errc::kQuotaExhausted); ++v) {
         EXPECT_FALSE(upstream_category().message(v).empty());
     }
 }
