@@ -110,7 +110,8 @@ void AccessLog::log(const http::RequestContext& ctx, const http::Response& respo
          {"status", response.result_int()},
          {"bytes", response.body().size()},
          {"duration_ms", seconds * 1000.0},
-         {"client", ctx.client_address}}
+         {"client", ctx.client_address},
+         {"api_key", ctx.api_key_id}}
     );
 }
 

@@ -16,6 +16,7 @@ using Handler = std::function<awaitable<Response>(RequestContext&)>;
 
 struct RouteOptions {
     bool admin = false;  // admin_auth middleware requires the admin token
+    bool probe = false;  // a health probe: never rate-limited, never needs an API key
 };
 
 struct Route {
