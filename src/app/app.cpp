@@ -249,7 +249,9 @@ void add_monitoring_routes(
         monitoring::RequestsHandler(journal, Kind::kSlow),
         admin
     );
-    router.add(http::Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{});
+    router.add(
+        http::Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{}, {.exempt = true}
+    );
     // Aliases kept for clients of the service Scout replaces.
     router.add(http::Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
     router.add(http::Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);
@@ -316,8 +318,10 @@ int App::run() {
     const ConfigSource config_source = [this] { return config(); };
     monitoring::Registry metrics;  // outlives the server, whose pipelines count into it
     monitoring::RequestJournal journal(std::chrono::milliseconds(cfg->monitoring.slow_request_ms));
-    on_reload([&journal](const config::Config& next) {
+    middleware::SharedState middleware_state;  // the middlewares' process-wide state
+    on_reload([&journal, &middleware_state](const config::Config& next) {
         journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms));
+        middleware_state.reload(next);
     });
     if (cfg->admin.token.empty()) {
         logger().warn("admin.token is empty: the admin and metrics routes answer 404");
@@ -381,7 +385,13 @@ int App::run() {
             );
             const std::shared_ptr<search::SearchService> service(state, &state->search);
             http::Router router;
-            router.add(http::Verb::get, "/health", "health", monitoring::HealthHandler(health));
+            router.add(
+                http::Verb::get,
+                "/health",
+                "health",
+                monitoring::HealthHandler(health),
+                http::RouteOptions{.exempt = true}
+            );
             router.add(
                 http::Verb::get,
                 "/search",
@@ -396,7 +406,7 @@ int App::run() {
             );
             add_monitoring_routes(router, metrics, journal, health);
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
-            middleware::assemble(*pipeline, {*cfg, metrics, journal});
+            middleware::assemble(*pipeline, {*cfg, metrics, journal, middleware_state});
             return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
         }
     );

@@ -3,6 +3,7 @@
 #include "config/parse.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace scout::config {
 namespace {
@@ -14,32 +15,19 @@ bool valid_id(std::string_view id) {
     });
 }
 
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-bool parse_digest(std::string_view hex, std::array<unsigned char, 32>& out) {
+std::optional<std::array<unsigned char, 32>> parse_digest(std::string_view hex) {
+    std::array<unsigned char, 32> out{};
     if (hex.size() != out.size() * 2) {
-        return false;
+        return std::nullopt;
     }
     for (std::size_t i = 0; i < out.size(); ++i) {
-        const int high = hex_digit(hex[2 * i]);
-        const int low = hex_digit(hex[2 * i + 1]);
-        if (high < 0 || low < 0) {
-            return false;
+        const char* pair = hex.data() + 2 * i;
+        const auto [end, ec] = std::from_chars(pair, pair + 2, out[i], 16);
+        if (ec != std::errc() || end != pair + 2) {
+            return std::nullopt;
         }
-        out[i] = static_cast<unsigned char>(high * 16 + low);
     }
-    return true;
+    return out;
 }
 
 // The next ':'-separated part of `rest`, consumed.
@@ -56,13 +44,14 @@ std::optional<ApiKey> parse_api_key(std::string_view entry) {
     ApiKey key;
     std::string_view rest = entry;
     key.id = std::string(next_part(rest));
-    const std::string_view digest = next_part(rest);
+    const auto digest = parse_digest(next_part(rest));
     const auto rate = detail::parse_double(next_part(rest));
     const auto burst = detail::parse_int64(rest);
-    if (!valid_id(key.id) || !parse_digest(digest, key.sha256) || !rate || !(*rate > 0) ||
-        *rate > 1e6 || !burst || *burst < 1 || *burst > 1'000'000) {
+    if (!valid_id(key.id) || !digest || !rate || !(*rate > 0) || *rate > 1e6 || !burst ||
+        *burst < 1 || *burst > 1'000'000) {
         return std::nullopt;
     }
+    key.sha256 = *digest;
     key.rate_per_s = *rate;
     key.burst = static_cast<int>(*burst);
     return key;

@@ -103,7 +103,7 @@ void ApiKeyState::count(KeyCheck check) {
 }
 
 bool is_product_route(const http::RequestContext& ctx) {
-    return ctx.route == nullptr || (!ctx.route->options.admin && !ctx.route->options.probe);
+    return ctx.route == nullptr || (!ctx.route->options.admin && !ctx.route->options.exempt);
 }
 
 KeyCheck ApiKeyAuth::check(

@@ -1,10 +1,21 @@
 #include <scout/middleware/access_log.hpp>
 #include <scout/middleware/admin_auth.hpp>
+#include <scout/middleware/api_key.hpp>
 #include <scout/middleware/chain.hpp>
+#include <scout/middleware/rate_limit.hpp>
 #include <scout/middleware/recover.hpp>
 #include <scout/middleware/request_id.hpp>
 
 namespace scout::middleware {
+
+void SharedState::reload(const config::Config& next) {
+    const std::scoped_lock lock(mutex_);
+    for (const Entry& entry : entries_) {
+        if (entry.reload) {
+            entry.reload(next);
+        }
+    }
+}
 
 void assemble(http::Pipeline& pipeline, const ChainContext& context) {
     // request_id first: every later line, log and error body (even a 500) carries the id.
@@ -18,6 +29,12 @@ void assemble(http::Pipeline& pipeline, const ChainContext& context) {
     // admin_auth before any work on admin routes; other routes pass through at the cost of
     // one flag test.
     pipeline.use(AdminAuth(context.config.admin.token));
+    // api_key then rate_limit, before any handler work: a client with a key is limited by its
+    // key, and a rejection (401, 429) costs no more than /health.
+    pipeline.use(ApiKeyAuth(context.shared_state<ApiKeyState>()));
+    pipeline.use(
+        RateLimit(context.shared_state<RateLimitState>(), context.shared_state<ApiKeyState>())
+    );
 }
 
 }  // namespace scout::middleware

@@ -13,8 +13,16 @@
 
 namespace scout::test {
 
-HttpConnection::HttpConnection(int port, std::chrono::milliseconds timeout) : timeout_(timeout) {
+HttpConnection::HttpConnection(int port, std::chrono::milliseconds timeout, std::uint32_t source)
+    : timeout_(timeout) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source != 0) {  // another loopback address (127.0.0.0/8): another client to the server
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        local.sin_addr.s_addr = htonl(source);
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local));
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,7 +26,12 @@ struct HttpResponse {
 
 class HttpConnection {
 public:
-    explicit HttpConnection(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // `source`: the local IPv4 address to connect from (host order), 0 = any.
+    explicit HttpConnection(
+        int port,
+        std::chrono::milliseconds timeout = std::chrono::seconds(10),
+        std::uint32_t source = 0
+    );
     HttpConnection(const HttpConnection&) = delete;
     HttpConnection& operator=(const HttpConnection&) = delete;
     HttpConnection(HttpConnection&&) = delete;

@@ -16,7 +16,7 @@ using Handler = std::function<awaitable<Response>(RequestContext&)>;
 
 struct RouteOptions {
     bool admin = false;  // admin_auth middleware requires the admin token
-    bool probe = false;  // a health probe: never rate-limited, never needs an API key
+    bool exempt = false;  // not a product route (health probes): no rate limit, no API key
 };
 
 struct Route {

@@ -9,6 +9,7 @@
 
 #include <scout/config/config.hpp>
 #include <scout/http/pipeline.hpp>
+#include <scout/middleware/chain.hpp>
 #include <scout/middleware/published.hpp>
 #include <scout/middleware/rate_limiter.hpp>
 #include <scout/monitoring/metrics.hpp>
@@ -43,6 +44,8 @@ enum class KeyCheck { kNone, kValid, kMissing, kWrong };
 class ApiKeyState {
 public:
     ApiKeyState(const config::Config& config, monitoring::Registry& metrics);
+    explicit ApiKeyState(const ChainContext& context)
+        : ApiKeyState(context.config, context.metrics) {}
     void reload(const config::Config& next);
 
     [[nodiscard]] const Published<KeySet>& keys() const { return keys_; }

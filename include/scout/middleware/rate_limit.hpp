@@ -15,6 +15,7 @@
 #include <scout/core/clock.hpp>
 #include <scout/http/pipeline.hpp>
 #include <scout/middleware/api_key.hpp>
+#include <scout/middleware/chain.hpp>
 #include <scout/middleware/client_address.hpp>
 #include <scout/middleware/published.hpp>
 #include <scout/middleware/rate_limiter.hpp>
@@ -39,6 +40,8 @@ public:
         monitoring::Registry& metrics,
         const Clock& clock = SteadyClock::instance()
     );
+    explicit RateLimitState(const ChainContext& context)
+        : RateLimitState(context.config, context.metrics) {}
     void reload(const config::Config& next);
 
     [[nodiscard]] const Published<RateLimitPolicy>& policy() const { return policy_; }

@@ -18,7 +18,10 @@ struct Chain {
     config::Config config;
     monitoring::Registry metrics;
     monitoring::RequestJournal journal{std::chrono::milliseconds(3000)};
-    void assemble_into(http::Pipeline& pipeline) { assemble(pipeline, {config, metrics, journal}); }
+    SharedState shared;
+    void assemble_into(http::Pipeline& pipeline) {
+        assemble(pipeline, {config, metrics, journal, shared});
+    }
 };
 
 awaitable<http::Response> throws(http::RequestContext& /*ctx*/) {

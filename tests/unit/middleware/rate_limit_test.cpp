@@ -34,7 +34,7 @@ protected:
         state_ = std::make_unique<RateLimitState>(config_, registry_, clock_);
         http::Router router;
         router.add(http::Verb::get, "/search", "search", ok);
-        router.add(http::Verb::get, "/health", "health", ok, http::RouteOptions{.probe = true});
+        router.add(http::Verb::get, "/health", "health", ok, http::RouteOptions{.exempt = true});
         router.add(http::Verb::get, "/admin/x", "admin_x", ok, http::RouteOptions{.admin = true});
         pipeline_ = std::make_unique<http::Pipeline>(std::move(router));
         pipeline_->use(RequestId{});
