@@ -4,10 +4,10 @@
 // Usage: scout_rate_limit_flood [clients=1000000] [max_clients=100000]
 #include <scout/middleware/rate_limiter.hpp>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <string>
 
@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     limiter.acquire(known, limits, now);  // 9 left
 
     long full_kib = 0;
-    const auto started = std::chrono::steady_clock::now();
+    // CPU time, not wall time: the machines running this are shared and loaded.
+    const std::clock_t started = std::clock();
     for (std::uint64_t i = 0; i < clients; ++i) {
         now += 100;  // ten million clients a second: the known bucket cannot refill meanwhile
         limiter.acquire(address(i), limits, now);
@@ -63,8 +64,7 @@ int main(int argc, char** argv) {
             full_kib = rss_kib();
         }
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds = static_cast<double>(std::clock() - started) / CLOCKS_PER_SEC;
     const long end_kib = rss_kib();
     const auto kept = limiter.acquire(known, limits, now);
     std::printf(
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
         "rss_kib start=%ld at_max_clients=%ld after_flood=%ld\n"
         "growth_after_max_clients_kib=%ld bytes_per_bucket_measured=%.0f bytes_per_bucket_"
         "computed=%zu\n"
-        "ns_per_acquire=%.0f known_client_kept_its_bucket=%s\n",
+        "cpu_ns_per_acquire=%.0f known_client_kept_its_bucket=%s\n",
         static_cast<unsigned long long>(clients),
         max_clients,
         limiter.size(),
