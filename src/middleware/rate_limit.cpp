@@ -2,9 +2,11 @@
 #include <scout/http/router.hpp>
 #include <scout/middleware/rate_limit.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <iterator>
 #include <string>
 
 namespace scout::middleware {
