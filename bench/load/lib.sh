@@ -26,3 +26,10 @@ text = re.sub(re.escape(begin) + ".*?" + re.escape(end),
 open(path, "w").write(text)
 PY
 }
+
+# Waits up to 20 s for $1 (a URL) to answer.
+wait_http() {
+  for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2
+  return 1
+}

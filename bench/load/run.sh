@@ -40,11 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_http() {  # $1 = URL; up to 10 s
-  for _ in $(seq 1 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "no answer from $1" >&2
-  return 1
-}
 SCOUT_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 

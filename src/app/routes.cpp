@@ -15,6 +15,7 @@ http::Router build_router(const RouteServices& services) {
     using Input = SearchHandler::Input;
     using Kind = monitoring::RequestsHandler::Kind;
     const http::RouteOptions admin{.admin = true};
+    const http::RouteOptions exempt{.exempt = true};  // no API key, no rate limit
     const monitoring::MetricsJsonHandler json(services.metrics, services.health, services.history);
     const monitoring::MetricsResetHandler reset(services.metrics);
     const auto& journal = services.journal;
@@ -22,12 +23,13 @@ http::Router build_router(const RouteServices& services) {
     const auto& defaults = services.defaults;
 
     http::Router r;
-    r.add(Verb::get, "/health", "health", monitoring::HealthHandler(services.health));
+    r.add(Verb::get, "/health", "health", monitoring::HealthHandler(services.health), exempt);
     r.add(
         Verb::get,
         "/health/detailed",
         "health_detailed",
-        monitoring::HealthDetailedHandler(services.health_monitor)
+        monitoring::HealthDetailedHandler(services.health_monitor),
+        exempt
     );
     r.add(
         Verb::get,
@@ -60,7 +62,7 @@ http::Router build_router(const RouteServices& services) {
         monitoring::RequestsHandler(journal, Kind::kSlow),
         admin
     );
-    r.add(Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{});
+    r.add(Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{}, exempt);
     // Aliases kept for clients of the service Scout replaces.
     r.add(Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
     r.add(Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);

@@ -1,6 +1,7 @@
 #include "config/fields.hpp"
 
 #include <scout/core/currency.hpp>
+#include <scout/core/ip_address.hpp>
 
 #include "config/parse.hpp"
 
@@ -241,6 +242,61 @@ Rule covers_longest_request() {
     return rule;
 }
 
+// A list whose every entry `predicate` accepts; `allowed` describes one entry.
+Rule each_entry(bool (*predicate)(std::string_view), const std::string& allowed) {
+    const std::string message = "a list of strings, each " + allowed;
+    return Rule{message, [predicate, message](const Field& f, const Config& c) {
+                    const auto value = f.cref(c);
+                    const auto* const* list = std::get_if<const Strings*>(&value);
+                    const bool ok =
+                        list != nullptr &&
+                        std::all_of((*list)->begin(), (*list)->end(), [&](const std::string& s) {
+                            return predicate(s);
+                        });
+                    return ok ? std::nullopt : std::optional<std::string>("must be " + message);
+                }};
+}
+
+bool is_cidr(std::string_view s) {
+    return ip::parse_cidr(s).has_value();
+}
+bool is_api_key(std::string_view s) {
+    return parse_api_key(s).has_value();
+}
+
+// auth.api_keys: valid entries with distinct ids (an id names one key in the logs).
+Rule api_key_list() {
+    Rule entries = each_entry(is_api_key, "id:sha256-hex-of-key:rate_per_s:burst");
+    Rule rule{entries.allowed + ", ids distinct", {}};
+    rule.check = [entries = std::move(entries.check
+                  )](const Field& f, const Config& c) -> std::optional<std::string> {
+        if (auto why = entries(f, c)) {
+            return why;
+        }
+        std::vector<std::string> ids;
+        for (const auto& entry : c.auth.api_keys) {
+            ids.push_back(parse_api_key(entry)->id);
+        }
+        std::sort(ids.begin(), ids.end());
+        const auto twice = std::adjacent_find(ids.begin(), ids.end());
+        return twice == ids.end() ? std::nullopt
+                                  : std::optional<std::string>("must not repeat the id " + *twice);
+    };
+    return rule;
+}
+
+// auth.required with no key would refuse every client.
+Rule keys_when_required() {
+    return Rule{
+        "true or false; true needs at least one auth.api_keys entry",
+        [](const Field&, const Config& c) -> std::optional<std::string> {
+            if (c.auth.required && c.auth.api_keys.empty()) {
+                return "must not be true without auth.api_keys (every client would get 401)";
+            }
+            return std::nullopt;
+        }};
+}
+
 // Booleans: the type check happens at parse time ("true"/"false"/"1"/"0"); any value is fine.
 Rule any_boolean() {
     return Rule{"true or false", [](const Field&, const Config&) -> std::optional<std::string> {
@@ -274,6 +330,7 @@ using Rd = RedisConfig;
 using Lg = LogConfig;
 using Ft = FeaturesConfig;
 using Flag = FeatureFlagConfig;
+using Rl = RateLimitConfig;
 
 std::vector<Field> build_table() {
     // clang-format off
@@ -374,6 +431,18 @@ std::vector<Field> build_table() {
         setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::min_rating>("search.quality.min_rating", real_between(0.0, 5.0, false), kPlain, "0 = off; else rated products below this rating are filtered"),
         setting<&C::search, &SearchConfig::quality, &SearchConfig::Quality::min_orders>("search.quality.min_orders", int_between(0, 1'000'000'000), kPlain, "0 = off; else products with fewer orders are filtered"),
         setting<&C::search, &SearchConfig::dedupe, &SearchConfig::Dedupe::title_similarity>("search.dedupe.title_similarity", real_between(0.0, 1.0, true), kPlain, "Token-set similarity at which two titles of one shop are near-duplicates"),
+
+        setting<&C::rate_limit, &Rl::enabled>("rate_limit.enabled", any_boolean(), kReloadable, "Inbound rate limiting of the product routes (health, admin and metrics routes are never limited)"),
+        setting<&C::rate_limit, &Rl::per_client, &Rl::PerClient::rate_per_s>("rate_limit.per_client.rate_per_s", real_between(0.0, 1e6, true), kReloadable, "Refill rate of each client's bucket (requests per second)"),
+        setting<&C::rate_limit, &Rl::per_client, &Rl::PerClient::burst>("rate_limit.per_client.burst", int_between(1, 1'000'000), kReloadable, "Requests a client may send at once (its bucket's size)"),
+        setting<&C::rate_limit, &Rl::per_client, &Rl::PerClient::per_minute>("rate_limit.per_client.per_minute", int_between(0, 1'000'000'000), kReloadable, "Second cap: requests per client in a fixed minute-long window; 0 = off"),
+        setting<&C::rate_limit, &Rl::global, &Rl::Global::rate_per_s>("rate_limit.global.rate_per_s", real_between(0.0, 1e6, false), kReloadable, "Refill rate of one bucket shared by all clients of the process; 0 = off"),
+        setting<&C::rate_limit, &Rl::global, &Rl::Global::burst>("rate_limit.global.burst", int_between(0, 1'000'000), kReloadable, "Size of the global bucket; 0 = off"),
+        setting<&C::rate_limit, &Rl::trusted_proxies>("rate_limit.trusted_proxies", each_entry(is_cidr, "an IPv4 or IPv6 address or CIDR range"), kReloadable, "Peers whose X-Forwarded-For names the client (its rightmost untrusted hop)"),
+        setting<&C::rate_limit, &Rl::max_clients>("rate_limit.max_clients", int_between(1'024, 100'000'000), kReloadable, "Client buckets kept per process; beyond, idle then least recently used ones are dropped"),
+
+        setting<&C::auth, &AuthConfig::required>("auth.required", keys_when_required(), kReloadable, "Product routes answer 401 without a valid X-API-Key"),
+        setting<&C::auth, &AuthConfig::api_keys>("auth.api_keys", api_key_list(), kReloadable, "Client API keys as \"id:sha256-hex-of-key:rate_per_s:burst\"; each key has its own rate limit, and logs carry its id"),
     };
     // clang-format on
 }

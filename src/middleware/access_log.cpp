@@ -245,7 +245,8 @@ void AccessLog::log(const http::RequestContext& ctx, const http::Response& respo
          {"bytes", response.body().size()},
          {"duration_ms", seconds * 1000.0},
          {"upstream_ms", upstream_ms},
-         {"client", ctx.client_address}}
+         {"client", ctx.client_address},
+         {"api_key", optional_text(ctx.api_key_id)}}
     );
 }
 

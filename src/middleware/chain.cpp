@@ -1,8 +1,10 @@
 #include <scout/middleware/access_log.hpp>
 #include <scout/middleware/admin_auth.hpp>
+#include <scout/middleware/api_key.hpp>
 #include <scout/middleware/chain.hpp>
 #include <scout/middleware/compression.hpp>
 #include <scout/middleware/conditional.hpp>
+#include <scout/middleware/rate_limit.hpp>
 #include <scout/middleware/recover.hpp>
 #include <scout/middleware/request_id.hpp>
 #include <scout/middleware/security_headers.hpp>
@@ -36,6 +38,12 @@ void assemble(http::Pipeline& pipeline, const ChainContext& context) {
     // admin_auth before any work on admin routes; other routes pass through at the cost of
     // one flag test.
     pipeline.use(AdminAuth(context.config.admin.token));
+    // api_key then rate_limit, before any handler work: a client with a key is limited by its
+    // key, and a rejection (401, 429) costs no more than /health.
+    pipeline.use(ApiKeyAuth(context.shared_state<ApiKeyState>()));
+    pipeline.use(
+        RateLimit(context.shared_state<RateLimitState>(), context.shared_state<ApiKeyState>())
+    );
 
     // Response hooks, in this order: compression picks the representation (and its ETag),
     // conditional compares the request's validators with it, security headers go last so

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -175,6 +176,38 @@ struct SearchConfig {
     } dedupe;
 };
 
+struct RateLimitConfig {
+    bool enabled = false;  // inbound rate limiting of the product routes (reloadable, as all)
+    struct PerClient {
+        double rate_per_s = 5.0;  // refill of a client's bucket
+        int burst = 10;           // requests a full bucket allows at once
+        int per_minute = 60;      // cap per fixed minute-long window; 0 = off
+    } per_client;
+    struct Global {
+        double rate_per_s = 0.0;  // one bucket for all clients of this process; 0 = off
+        int burst = 1'000;
+    } global;
+    std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed
+    int max_clients = 100'000;                 // buckets kept per process (LRU beyond)
+};
+
+struct AuthConfig {
+    bool required = false;  // product routes need a valid X-API-Key
+    // "id:sha256-hex-of-key:rate_per_s:burst" per client key (see parse_api_key).
+    std::vector<std::string> api_keys;
+};
+
+// One auth.api_keys entry: the key itself is never configured, only its SHA-256.
+struct ApiKey {
+    std::string id;  // logged instead of the key; [A-Za-z0-9_.-], 1-64 characters
+    std::array<unsigned char, 32> sha256{};
+    double rate_per_s = 0;  // the key's own bucket
+    int burst = 0;
+};
+
+// Parses "id:sha256-hex:rate_per_s:burst" (rate > 0, burst >= 1); nothing when invalid.
+std::optional<ApiKey> parse_api_key(std::string_view entry);
+
 struct Config {
     std::string env = "development";  // development | staging | production
     ServerConfig server;
@@ -187,6 +220,8 @@ struct Config {
     LogConfig log;
     CacheConfig cache;
     SearchConfig search;
+    RateLimitConfig rate_limit;
+    AuthConfig auth;
 };
 
 // One invalid value: its JSON path, the offending value (secrets redacted) and what is allowed.

@@ -32,6 +32,7 @@ struct RequestContext {
     bool request_id_from_client = false;  // request_id is the client's X-Request-ID
     std::string trace_id;        // W3C traceparent trace id (32 hex), when the client sent one
     std::string client_address;  // "ip:port" of the peer
+    std::string api_key_id;      // the id of a valid X-API-Key (api_key middleware); never the key
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
     std::string_view path;   // request target without the query string (view into request)

@@ -15,7 +15,8 @@ namespace scout::http {
 using Handler = std::function<awaitable<Response>(RequestContext&)>;
 
 struct RouteOptions {
-    bool admin = false;  // admin_auth middleware requires the admin token
+    bool admin = false;   // admin_auth middleware requires the admin token
+    bool exempt = false;  // not a product route (health probes): no rate limit, no API key
 };
 
 struct Route {

@@ -37,7 +37,7 @@ TEST(MiddlewareChain, ExceptionBecomes500CarryingTheRequestId) {
     http::Pipeline pipeline(std::move(router));
     Chain chain;
     chain.assemble_into(pipeline);
-    EXPECT_EQ(pipeline.size(), 5U);
+    EXPECT_EQ(pipeline.size(), 7U);  // ... admin_auth, api_key, rate_limit
     asio::io_context io;
     http::RequestContext ctx;
     ctx.request.method(http::Verb::get);
