@@ -444,7 +444,6 @@ private:
     // body if it has one.
     awaitable<ReadResult> read_request(Session& s, Parser& parser) {
         const ServerOptions& options = server_.options_;
-        parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
         parser.body_limit(options.max_body_bytes);
         if (s.buffer.size() == 0) {
             if (server_.draining()) {
@@ -462,8 +461,7 @@ private:
             s.buffer.commit(n);
         }
         s.stream.expires_after(options.header_timeout);
-        auto [ec, n] = co_await bhttp::async_read_header(s.stream, s.buffer, parser, nothrow);
-        if (ec) {
+        if (const auto ec = co_await read_header(s, parser)) {
             log_wait_ended(s, ec);
             co_return header_failure(ec);
         }
@@ -475,6 +473,26 @@ private:
             co_return ReadResult{};
         }
         co_return co_await read_body(s, parser);
+    }
+
+    // Beast 1.81 checks header_limit against the unparsed bytes of one read only: fields parsed
+    // in earlier reads leave the buffer, so a header trickled in small reads grew without
+    // bound. Each read therefore gets what is left of server.max_header_bytes.
+    awaitable<boost::system::error_code> read_header(Session& s, Parser& parser) {
+        const std::size_t limit = server_.options_.max_header_bytes;
+        std::size_t parsed = 0;
+        while (!parser.is_header_done()) {
+            if (parsed >= limit) {
+                co_return bhttp::error::header_limit;
+            }
+            parser.header_limit(static_cast<std::uint32_t>(limit - parsed));
+            auto [ec, n] = co_await bhttp::async_read_some(s.stream, s.buffer, parser, nothrow);
+            if (ec) {
+                co_return ec;
+            }
+            parsed += n;
+        }
+        co_return boost::system::error_code{};
     }
 
     awaitable<ReadResult> read_body(Session& s, Parser& parser) {
