@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  clang-format clang-tidy
+  clang-format clang-tidy clang libclang-rt-14-dev
   libboost1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   libhiredis-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
