@@ -16,6 +16,7 @@
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
 
+#include "app/openapi_handler.hpp"
 #include "app/search_handler.hpp"
 
 #include <csignal>
@@ -299,10 +300,22 @@ void add_server_collector(monitoring::Registry& metrics, const http::Server& ser
 
 }  // namespace
 
-App::App(config::LoadOptions load_options, config::Config initial)
+App::App(
+    config::LoadOptions load_options,
+    config::Config initial,
+    const std::vector<std::string>& config_files
+)
     : load_options_(std::move(load_options)),
       config_(std::make_shared<const config::Config>(std::move(initial))) {
     log::init(log_options(config_.load()->log));
+    std::string files;
+    for (const std::string& file : config_files) {
+        files += (files.empty() ? "" : ", ") + file;
+    }
+    logger().info(
+        "configuration loaded",
+        {{"env", config_.load()->env}, {"files", files.empty() ? "none: built-in defaults" : files}}
+    );
 }
 
 App::~App() {
@@ -394,6 +407,7 @@ int App::run() {
                 "smart_search",
                 SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
             );
+            router.add(http::Verb::get, "/openapi.json", "openapi", OpenApiHandler{});
             add_monitoring_routes(router, metrics, journal, health);
             auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
             middleware::assemble(*pipeline, {*cfg, metrics, journal});
