@@ -1,5 +1,6 @@
 // scout: wiring only — parse the command line, load and validate the configuration, run the app.
 #include <scout/app/app.hpp>
+#include <scout/app/routes.hpp>
 #include <scout/config/config.hpp>
 #include <scout/core/version.hpp>
 
@@ -88,6 +89,15 @@ void pick_config_dir(scout::config::LoadOptions& options) {
     }
 }
 
+// One route per line, "METHOD PATH NAME" plus " admin" when it needs the admin token; GET
+// routes also answer HEAD. Read by the contract and deployment tests.
+void print_routes() {
+    for (const scout::app::RouteInfo& route : scout::app::route_table()) {
+        std::cout << route.method << ' ' << route.pattern << ' ' << route.name
+                  << (route.admin ? " admin" : "") << '\n';
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +142,9 @@ int main(int argc, char** argv) {
             print_config = true;
         } else if (arg == "--check-config") {
             check_config = true;
+        } else if (arg == "--print-routes") {
+            print_routes();
+            return 0;
         } else if (arg == "--version") {
             std::cout << "scout " << scout::kVersion << '\n';
             return 0;

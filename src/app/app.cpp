@@ -1,4 +1,5 @@
 #include <scout/app/app.hpp>
+#include <scout/app/routes.hpp>
 #include <scout/cache/redis_client.hpp>
 #include <scout/cache/tiered_cache.hpp>
 #include <scout/core/asio.hpp>
@@ -6,22 +7,18 @@
 #include <scout/http/server.hpp>
 #include <scout/log/log.hpp>
 #include <scout/middleware/chain.hpp>
-#include <scout/monitoring/admin_page.hpp>
 #include <scout/monitoring/health.hpp>
 #include <scout/monitoring/metrics.hpp>
-#include <scout/monitoring/metrics_handlers.hpp>
 #include <scout/monitoring/request_journal.hpp>
 #include <scout/search/service.hpp>
 #include <scout/upstream/breaker_set.hpp>
 #include <scout/upstream/client.hpp>
 #include <scout/upstream/curl_multi.hpp>
 
-#include "app/openapi_handler.hpp"
-#include "app/search_handler.hpp"
-
 #include <csignal>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -34,25 +31,6 @@ const log::Logger& logger() {
     static const log::Logger instance("app");
     return instance;
 }
-
-// A worker's own objects: its curl multi handle, the client on top of it and the search
-// service using that client.
-struct WorkerState {
-    WorkerState(
-        asio::io_context& io,
-        upstream::BreakerSet& breakers,
-        const upstream::UpstreamMetrics& upstream_metrics,
-        ConfigSource config,
-        search::SearchShared& shared,
-        search::SearchOptions options
-    )
-        : curl(io),
-          client(curl, breakers, upstream_metrics, std::move(config)),
-          search(client, shared, std::move(options)) {}
-    upstream::CurlMulti curl;
-    upstream::AliExpressClient client;
-    search::SearchService search;
-};
 
 cache::TieredCacheOptions cache_options(const config::CacheConfig& cfg) {
     cache::TieredCacheOptions options;
@@ -166,6 +144,187 @@ http::ServerOptions server_options(const config::ServerConfig& cfg) {
     return options;
 }
 
+// The listener of every breaker: a counter per transition and a warning.
+upstream::BreakerSet::Listener breaker_transitions(monitoring::Registry& metrics) {
+    auto& transitions = metrics.counter(
+        "scout_circuit_breaker_transitions_total",
+        "Circuit breaker state changes per upstream method",
+        {"method", "to"}
+    );
+    return [&transitions](
+               std::string_view method,
+               upstream::CircuitBreaker::State from,
+               upstream::CircuitBreaker::State to
+           ) {
+        transitions
+            .with(
+                {std::string(upstream::method_label(method)), std::string(upstream::to_string(to))}
+            )
+            .inc();
+        logger().warn(
+            "upstream circuit breaker changed state",
+            {{"method", method},
+             {"from", upstream::to_string(from)},
+             {"to", upstream::to_string(to)}}
+        );
+    };
+}
+
+// Everything the workers share that can exist before the server: built first, destroyed
+// after the server (whose pipelines refer to it).
+struct SharedServices {
+    SharedServices(const config::Config& cfg, const ConfigSource& live)
+        : journal(std::chrono::milliseconds(cfg.monitoring.slow_request_ms)),
+          upstream_metrics(metrics),
+          // One breaker per upstream method, reading the live settings.
+          breakers(
+              [live] { return live()->upstream.breaker; },
+              SteadyClock::instance(),
+              breaker_transitions(metrics)
+          ),
+          search_options(make_search_options(cfg)) {
+        breakers.add_state_collector(metrics);
+        // Read for every page built, so a reload of the upstream deadline applies.
+        search_options.page_budget = [live] {
+            return std::chrono::milliseconds(live()->upstream.request_timeout_ms);
+        };
+        defaults.currency = cfg.upstream.target_currency;
+        defaults.language = cfg.upstream.target_language;
+        defaults.max_depth =
+            std::int64_t{search_options.max_upstream_pages} * search_options.upstream_page_size;
+    }
+
+    monitoring::Registry metrics;
+    monitoring::RequestJournal journal;
+    std::shared_ptr<monitoring::HealthState> health = std::make_shared<monitoring::HealthState>();
+    upstream::UpstreamMetrics upstream_metrics;
+    upstream::BreakerSet breakers;
+    middleware::SharedState middleware;  // the middlewares' process-wide state
+    search::SearchOptions search_options;
+    search::RequestDefaults defaults;
+};
+
+// The cache tiers and what sits on them. L2 is one Redis connection per worker, on that
+// worker's io_context, so this is built once the server (and its contexts) exists and before
+// it starts. Redis being down at start-up is not an error: the clients keep reconnecting and
+// the cache runs memory-only.
+class CacheTiers {
+public:
+    CacheTiers(const config::Config& cfg, http::Server& server) {
+        if (!cfg.redis.url.empty()) {
+            connect_redis(cfg, server);
+        }
+        cache::TieredCacheOptions options = cache_options(cfg.cache);
+        options.max_l2_value_bytes = max_l2_value_bytes(cfg);
+        if (redis_store_ && cfg.cache.l2_secret.empty()) {
+            logger().warn(
+                "cache.l2_secret is empty: using a random one; values this instance writes to "
+                "Redis are readable by itself only (other instances and restarts treat them as "
+                "misses)"
+            );
+        }
+        tiered_ = std::make_unique<cache::TieredCache>(options, redis_store_.get());
+        search_ = std::make_unique<search::SearchShared>(
+            *tiered_, link_cache_options(), redis_store_.get()
+        );
+        search_->distributed_single_flight = cfg.cache.distributed_single_flight;
+    }
+    CacheTiers(const CacheTiers&) = delete;
+    CacheTiers& operator=(const CacheTiers&) = delete;
+    CacheTiers(CacheTiers&&) = delete;
+    CacheTiers& operator=(CacheTiers&&) = delete;
+    // The server must be stopped first (its sessions use the caches); the clients are
+    // destroyed here, before the server's io_contexts.
+    ~CacheTiers() {
+        for (auto& client : redis_clients_) {
+            client->stop();
+        }
+    }
+
+    void start() {
+        for (auto& client : redis_clients_) {
+            client->start();
+        }
+    }
+    [[nodiscard]] search::SearchShared& search() { return *search_; }
+    [[nodiscard]] std::string_view l2_name() const {
+        return redis_store_ ? "redis" : "memory-only";
+    }
+
+private:
+    void connect_redis(const config::Config& cfg, http::Server& server) {
+        auto counters = std::make_shared<cache::RedisCounters>();
+        std::vector<cache::RedisClient*> raw;
+        for (std::size_t i = 0; i < server.worker_count(); ++i) {
+            cache::RedisOptions options = redis_options(cfg.redis);
+            options.max_value_bytes = max_l2_value_bytes(cfg);
+            redis_clients_.push_back(std::make_unique<cache::RedisClient>(
+                server.worker_context(i), std::move(options), counters
+            ));
+            raw.push_back(redis_clients_.back().get());
+        }
+        redis_store_ = std::make_unique<cache::RedisStore>(std::move(raw));
+    }
+
+    std::vector<std::unique_ptr<cache::RedisClient>> redis_clients_;
+    std::unique_ptr<cache::RedisStore> redis_store_;
+    std::unique_ptr<cache::TieredCache> tiered_;
+    std::unique_ptr<search::SearchShared> search_;
+};
+
+// On every exit path of App::run: the server stops first (its sessions end while what they
+// use is alive), then the caches with their Redis clients go, while the server's
+// io_contexts still exist.
+struct StopInOrder {
+    http::Server& server;
+    std::optional<CacheTiers>& caches;
+    StopInOrder(http::Server& s, std::optional<CacheTiers>& c) : server(s), caches(c) {}
+    StopInOrder(const StopInOrder&) = delete;
+    StopInOrder& operator=(const StopInOrder&) = delete;
+    StopInOrder(StopInOrder&&) = delete;
+    StopInOrder& operator=(StopInOrder&&) = delete;
+    ~StopInOrder() {
+        server.stop();
+        caches.reset();
+    }
+};
+
+// A worker's own objects: its curl multi handle, the client on top of it and the search
+// service using that client; used only on the worker's thread.
+struct WorkerState {
+    WorkerState(
+        asio::io_context& io,
+        SharedServices& shared,
+        search::SearchShared& search_shared,
+        ConfigSource config
+    )
+        : curl(io),
+          client(curl, shared.breakers, shared.upstream_metrics, std::move(config)),
+          search(client, search_shared, shared.search_options) {}
+    upstream::CurlMulti curl;
+    upstream::AliExpressClient client;
+    search::SearchService search;
+};
+
+// The pipeline of each worker: its routes and the middleware chain. `caches` is filled in
+// before the server starts, which is when the factory runs.
+http::Server::PipelineFactory worker_pipelines(
+    SharedServices& shared,
+    std::optional<CacheTiers>& caches,
+    const config::Config& cfg,
+    ConfigSource live
+) {
+    return [&shared, &caches, &cfg, live](asio::io_context& io, std::size_t /*worker*/) {
+        auto state = std::make_shared<WorkerState>(io, shared, caches->search(), live);
+        const std::shared_ptr<search::SearchService> service(state, &state->search);
+        auto pipeline = std::make_shared<http::Pipeline>(
+            build_router({service, shared.defaults, shared.health, shared.metrics, shared.journal})
+        );
+        middleware::assemble(*pipeline, {cfg, shared.metrics, shared.journal, shared.middleware});
+        return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
+    };
+}
+
 // Polls `done` every 10 ms until it holds or `limit` has passed; returns whether it held.
 awaitable<bool> poll_until(std::chrono::milliseconds limit, std::function<bool()> done) {
     asio::steady_timer tick(co_await asio::this_coro::executor);
@@ -180,22 +339,15 @@ awaitable<bool> poll_until(std::chrono::milliseconds limit, std::function<bool()
     co_return true;
 }
 
-// On SIGTERM/SIGINT: stop accepting (idle connections close), wait for the requests in
-// flight up to the grace period, then close every connection and wait (up to 1 s) for the
-// sessions to end so no response is cut mid-write; then end the signal waits, which lets the
-// control context return. The references outlive the control context's run().
-awaitable<void> drain_on_signal(
-    asio::signal_set& stop_signals,
-    asio::signal_set& reload_signals,
+// Stop accepting (idle connections close), wait for the requests in flight up to the grace
+// period, then close every connection and wait (up to 1 s) for the sessions to end so no
+// response is cut mid-write.
+awaitable<void> drain(
     http::Server& server,
     monitoring::HealthState& health,
-    ConfigSource config
+    std::chrono::milliseconds grace,
+    int signal
 ) {
-    const auto [ec, signal] = co_await stop_signals.async_wait(nothrow);
-    if (ec) {
-        co_return;
-    }
-    const auto grace = std::chrono::milliseconds(config()->server.shutdown_grace_ms);
     logger().info(
         "draining",
         {{"signal", signal},
@@ -217,43 +369,67 @@ awaitable<void> drain_on_signal(
         return server.open_connections() == 0;
     };
     co_await poll_until(std::chrono::seconds(1), no_connections);
-    reload_signals.cancel();
-    stop_signals.cancel();
 }
 
-void add_monitoring_routes(
-    http::Router& router,
-    monitoring::Registry& metrics,
-    const monitoring::RequestJournal& journal,
-    const std::shared_ptr<monitoring::HealthState>& health
+// SIGTERM/SIGINT: drain, then cancel the reload wait so that the control context returns.
+awaitable<void> stop_on_signal(
+    asio::signal_set& stop_signals,
+    asio::signal_set& reload_signals,
+    http::Server& server,
+    monitoring::HealthState& health,
+    ConfigSource config
 ) {
-    using Kind = monitoring::RequestsHandler::Kind;
-    const http::RouteOptions admin{.admin = true};
-    const monitoring::MetricsJsonHandler json(metrics, health);
-    const monitoring::MetricsResetHandler reset(metrics);
-    router.add(
-        http::Verb::get, "/metrics", "prometheus", monitoring::PrometheusHandler(metrics), admin
+    const auto [ec, signal] = co_await stop_signals.async_wait(nothrow);
+    if (!ec) {
+        const auto grace = std::chrono::milliseconds(config()->server.shutdown_grace_ms);
+        co_await drain(server, health, grace, signal);
+    }
+    reload_signals.cancel();
+}
+
+// SIGHUP: `reload` (which never throws), until the wait is cancelled.
+awaitable<void> reload_on_signal(asio::signal_set& signals, std::function<void()> reload) {
+    for (;;) {
+        const auto [ec, signal] = co_await signals.async_wait(nothrow);
+        if (ec) {
+            co_return;
+        }
+        reload();
+    }
+}
+
+// The completion of a detached lifecycle coroutine: an escaped exception is logged.
+auto log_failure(std::string_view what) {
+    return [what](const std::exception_ptr& error) {
+        try {
+            if (error) {
+                std::rethrow_exception(error);
+            }
+        } catch (const std::exception& e) {
+            logger().error(std::string(what) + " failed", {{"error", e.what()}});
+        }
+    };
+}
+
+// Handles signals on the calling (main) thread's own io_context until the server has drained.
+void serve_until_stopped(
+    http::Server& server,
+    monitoring::HealthState& health,
+    const ConfigSource& config,
+    std::function<void()> reload
+) {
+    asio::io_context control;
+    asio::signal_set stop_signals(control, SIGTERM, SIGINT);
+    asio::signal_set reload_signals(control, SIGHUP);
+    asio::co_spawn(
+        control, reload_on_signal(reload_signals, std::move(reload)), log_failure("reload")
     );
-    router.add(http::Verb::get, "/api/monitoring/metrics", "metrics", json, admin);
-    router.add(http::Verb::post, "/api/monitoring/metrics/reset", "metrics_reset", reset, admin);
-    router.add(
-        http::Verb::get,
-        "/api/monitoring/recent-requests",
-        "recent_requests",
-        monitoring::RequestsHandler(journal, Kind::kRecent),
-        admin
+    asio::co_spawn(
+        control,
+        stop_on_signal(stop_signals, reload_signals, server, health, config),
+        log_failure("drain")
     );
-    router.add(
-        http::Verb::get,
-        "/api/monitoring/slow-requests",
-        "slow_requests",
-        monitoring::RequestsHandler(journal, Kind::kSlow),
-        admin
-    );
-    router.add(http::Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{});
-    // Aliases kept for clients of the service Scout replaces.
-    router.add(http::Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);
-    router.add(http::Verb::post, "/admin/monitoring/reset", "metrics_reset", reset, admin);
+    control.run();
 }
 
 // Gauges the server keeps itself, read at scrape time; build info and uptime.
@@ -324,191 +500,36 @@ App::~App() {
 
 int App::run() {
     const auto cfg = config();
-    auto health = std::make_shared<monitoring::HealthState>();
-
-    const ConfigSource config_source = [this] { return config(); };
-    monitoring::Registry metrics;  // outlives the server, whose pipelines count into it
-    monitoring::RequestJournal journal(std::chrono::milliseconds(cfg->monitoring.slow_request_ms));
-    on_reload([&journal](const config::Config& next) {
-        journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms));
-    });
+    const ConfigSource live = [this] { return config(); };
     if (cfg->admin.token.empty()) {
         logger().warn("admin.token is empty: the admin and metrics routes answer 404");
     }
-
-    // Shared by all workers: one breaker per upstream method (live settings), one set of
-    // metrics.
-    const upstream::UpstreamMetrics upstream_metrics(metrics);
-    auto& transitions = metrics.counter(
-        "scout_circuit_breaker_transitions_total",
-        "Circuit breaker state changes per upstream method",
-        {"method", "to"}
-    );
-    upstream::BreakerSet breakers(
-        [this] { return config()->upstream.breaker; },
-        SteadyClock::instance(),
-        [&transitions](
-            std::string_view method,
-            upstream::CircuitBreaker::State from,
-            upstream::CircuitBreaker::State to
-        ) {
-            transitions
-                .with(
-                    {std::string(upstream::method_label(method)),
-                     std::string(upstream::to_string(to))}
-                )
-                .inc();
-            logger().warn(
-                "upstream circuit breaker changed state",
-                {{"method", method},
-                 {"from", upstream::to_string(from)},
-                 {"to", upstream::to_string(to)}}
-            );
-        }
-    );
-    breakers.add_state_collector(metrics);
-
-    // Shared by all workers, created once the workers' io_contexts exist (below) and destroyed
-    // after the server, whose pipelines refer to them.
-    std::unique_ptr<cache::RedisStore> redis_store;
-    std::unique_ptr<cache::TieredCache> tiered;
-    std::unique_ptr<search::SearchShared> search_shared;
-    search::SearchOptions search_options = make_search_options(*cfg);
-    // Read for every page built, so a reload of the upstream deadline applies.
-    search_options.page_budget = [config_source] {
-        return std::chrono::milliseconds(config_source()->upstream.request_timeout_ms);
-    };
-    search::RequestDefaults defaults;
-    defaults.currency = cfg->upstream.target_currency;
-    defaults.language = cfg->upstream.target_language;
-    defaults.max_depth =
-        std::int64_t{search_options.max_upstream_pages} * search_options.upstream_page_size;
-
-    http::Server server(
-        server_options(cfg->server),
-        [&](asio::io_context& io, std::size_t /*worker*/) {
-            // Per worker: its own curl multi handle, client and search service, used only on
-            // its thread.
-            auto state = std::make_shared<WorkerState>(
-                io, breakers, upstream_metrics, config_source, *search_shared, search_options
-            );
-            const std::shared_ptr<search::SearchService> service(state, &state->search);
-            http::Router router;
-            router.add(http::Verb::get, "/health", "health", monitoring::HealthHandler(health));
-            router.add(
-                http::Verb::get,
-                "/search",
-                "search",
-                SearchHandler(service, defaults, SearchHandler::Input::kQueryString)
-            );
-            router.add(
-                http::Verb::post,
-                "/api/products/smart-search",
-                "smart_search",
-                SearchHandler(service, defaults, SearchHandler::Input::kJsonBody)
-            );
-            router.add(http::Verb::get, "/openapi.json", "openapi", OpenApiHandler{});
-            add_monitoring_routes(router, metrics, journal, health);
-            auto pipeline = std::make_shared<http::Pipeline>(std::move(router));
-            middleware::assemble(*pipeline, {*cfg, metrics, journal});
-            return std::shared_ptr<const http::Pipeline>(std::move(pipeline));
-        }
-    );
-
-    // L2: one Redis connection per worker, on that worker's io_context. Redis being down at
-    // start-up is not an error: the clients keep reconnecting and the cache runs memory-only.
-    std::vector<std::unique_ptr<cache::RedisClient>> redis_clients;
-    // On every exit path: stop the server (its sessions end while what they use is alive),
-    // then the Redis clients, before the server and its io_contexts are destroyed.
-    struct StopInOrder {
-        http::Server& server;
-        std::vector<std::unique_ptr<cache::RedisClient>>& clients;
-        StopInOrder(http::Server& s, std::vector<std::unique_ptr<cache::RedisClient>>& c)
-            : server(s), clients(c) {}
-        StopInOrder(const StopInOrder&) = delete;
-        StopInOrder& operator=(const StopInOrder&) = delete;
-        StopInOrder(StopInOrder&&) = delete;
-        StopInOrder& operator=(StopInOrder&&) = delete;
-        ~StopInOrder() {
-            server.stop();
-            for (auto& client : clients) {
-                client->stop();
-            }
-            clients.clear();
-        }
-    } stop_in_order{server, redis_clients};
-    if (!cfg->redis.url.empty()) {
-        auto counters = std::make_shared<cache::RedisCounters>();
-        std::vector<cache::RedisClient*> raw;
-        for (std::size_t i = 0; i < server.worker_count(); ++i) {
-            cache::RedisOptions options = redis_options(cfg->redis);
-            options.max_value_bytes = max_l2_value_bytes(*cfg);
-            redis_clients.push_back(std::make_unique<cache::RedisClient>(
-                server.worker_context(i), std::move(options), counters
-            ));
-            raw.push_back(redis_clients.back().get());
-        }
-        redis_store = std::make_unique<cache::RedisStore>(std::move(raw));
-    }
-    cache::TieredCacheOptions tiered_options = cache_options(cfg->cache);
-    tiered_options.max_l2_value_bytes = max_l2_value_bytes(*cfg);
-    if (redis_store && cfg->cache.l2_secret.empty()) {
-        logger().warn(
-            "cache.l2_secret is empty: using a random one; values this instance writes to Redis "
-            "are readable by itself only (other instances and restarts treat them as misses)"
+    SharedServices shared(*cfg, live);
+    on_reload([&shared](const config::Config& next) {
+        shared.journal.set_slow_threshold(std::chrono::milliseconds(next.monitoring.slow_request_ms)
         );
-    }
-    tiered = std::make_unique<cache::TieredCache>(tiered_options, redis_store.get());
-    search_shared =
-        std::make_unique<search::SearchShared>(*tiered, link_cache_options(), redis_store.get());
-    search_shared->distributed_single_flight = cfg->cache.distributed_single_flight;
+        shared.middleware.reload(next);
+    });
 
-    add_server_collector(metrics, server);
+    std::optional<CacheTiers> caches;  // needs the workers' io_contexts: filled in below
+    http::Server server(server_options(cfg->server), worker_pipelines(shared, caches, *cfg, live));
+    const StopInOrder stop_in_order{server, caches};
+    caches.emplace(*cfg, server);
+
+    add_server_collector(shared.metrics, server);
     server.start();
-    for (auto& client : redis_clients) {
-        client->start();
-    }
+    caches->start();
     logger().info(
         "scout listening",
         {{"address", cfg->server.listen},
          {"port", server.port()},
          {"threads", server.worker_count()},
          {"env", cfg->env},
-         {"cache_l2", redis_store ? "redis" : "memory-only"},
+         {"cache_l2", caches->l2_name()},
          {"version", kVersion}}
     );
 
-    // Signals are handled on this (the main) thread's own io_context.
-    asio::io_context control;
-    asio::signal_set stop_signals(control, SIGTERM, SIGINT);
-    asio::signal_set reload_signals(control, SIGHUP);
-
-    std::function<void()> wait_reload = [&] {
-        reload_signals.async_wait([&](const boost::system::error_code& ec, int /*signal*/) {
-            if (ec) {
-                return;
-            }
-            reload();
-            wait_reload();
-        });
-    };
-    wait_reload();
-
-    asio::co_spawn(
-        control,
-        drain_on_signal(stop_signals, reload_signals, server, *health, config_source),
-        [](const std::exception_ptr& error) {
-            try {
-                if (error) {
-                    std::rethrow_exception(error);
-                }
-            } catch (const std::exception& e) {
-                logger().error("drain failed", {{"error", e.what()}});
-            }
-        }
-    );
-
-    control.run();
+    serve_until_stopped(server, *shared.health, live, [this] { reload(); });
     server.stop();
     reload_listeners_.clear();  // they refer to this function's locals
     logger().info("scout stopped", {{"open_connections", server.open_connections()}});

@@ -689,7 +689,9 @@ nlohmann::json to_json(const Config& config, bool redact) {
     json out = json::object();
     out["env"] = config.env;
     for (const auto& field : fields()) {
-        std::string pointer = "/" + std::string(field.path);
+        // Appended, not "/" + std::string(...): GCC 12 -O2 warns -Wrestrict on that (PR 105329).
+        std::string pointer = "/";
+        pointer += field.path;
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         out[json::json_pointer(pointer)] = field_json(field, config, redact);
     }

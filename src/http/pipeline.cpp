@@ -25,7 +25,24 @@ std::string_view origin_form(std::string_view target) {
     return path_start == std::string_view::npos ? std::string_view{} : target.substr(path_start);
 }
 
+// The response-phase link: one frame for every hook.
+awaitable<Response> response_phase(RequestContext& ctx, Next next) {
+    Response response = co_await next(ctx);
+    next.pipeline().respond(ctx, response);
+    co_return response;
+}
+
 }  // namespace
+
+void Pipeline::use_response_phase() {
+    chain_.emplace_back(response_phase);
+}
+
+void Pipeline::respond(const RequestContext& ctx, Response& response) const {
+    for (const auto& hook : hooks_) {
+        hook(ctx, response);
+    }
+}
 
 void split_target(std::string_view target, std::string_view& path, std::string_view& query) {
     target = origin_form(target);

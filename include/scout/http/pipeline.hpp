@@ -1,7 +1,10 @@
 // The middleware chain and router of one worker, built once at start-up and then only read.
 // A middleware is a type with `awaitable<Response> operator()(RequestContext&, Next)`:
 // request phase before `co_await next(ctx)`, response phase after, short-circuit by
-// returning a response. Not thread-safe to build; safe to call concurrently once built.
+// returning a response. A step that only rewrites the response (headers, encoding) is a
+// response hook instead: `void(const RequestContext&, Response&)`, run with plain calls by
+// the one response-phase link, so that N such steps cost no coroutine frame each.
+// Not thread-safe to build; safe to call concurrently once built.
 #pragma once
 
 #include <scout/core/asio.hpp>
@@ -24,10 +27,16 @@ class Next {
 public:
     Next(const Pipeline& pipeline, std::size_t index) : pipeline_(&pipeline), index_(index) {}
     awaitable<Response> operator()(RequestContext& ctx) const;
+    [[nodiscard]] const Pipeline& pipeline() const { return *pipeline_; }
 
 private:
     const Pipeline* pipeline_;
     std::size_t index_;
+};
+
+template <typename H>
+concept ResponseHook = requires(const H& h, const RequestContext& ctx, Response& response) {
+    h(ctx, response);
 };
 
 template <typename M>
@@ -48,6 +57,19 @@ public:
         });
     }
 
+    // Appends the link that runs the response hooks, in registration order, on whatever
+    // response comes out of the links after it (the handler's, a 404, a short-circuit, a 500).
+    void use_response_phase();
+
+    // Adds a response hook. A hook must not throw: it runs outside the recover middleware.
+    template <ResponseHook H>
+    void on_response(H hook) {
+        hooks_.emplace_back(std::move(hook));
+    }
+
+    // Runs the response hooks on `response`.
+    void respond(const RequestContext& ctx, Response& response) const;
+
     // Routes the request (filling ctx.route*), then runs the chain; the innermost link calls
     // the route's handler or answers 404 / 405.
     [[nodiscard]] awaitable<Response> handle(RequestContext& ctx) const;
@@ -64,6 +86,7 @@ private:
 
     Router router_;
     std::vector<Link> chain_;
+    std::vector<std::function<void(const RequestContext&, Response&)>> hooks_;
 };
 
 // Splits a request target into path and query (views into `target`). An absolute-form target

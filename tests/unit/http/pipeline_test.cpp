@@ -90,6 +90,29 @@ TEST(Pipeline, AnswersNotFoundAndMethodNotAllowedThroughTheChain) {
     EXPECT_EQ(trace.size(), 4U);  // the chain ran for both
 }
 
+// Response hooks run in registration order at the response-phase link, on short-circuit
+// responses of the links inside it too, and not on what the links outside it see first.
+TEST(Pipeline, ResponseHooksRunAtTheResponsePhaseInOrder) {
+    std::vector<std::string> trace;
+    Router router;
+    router.add(Verb::get, "/x", "x", ok_handler);
+    Pipeline pipeline(std::move(router));
+    pipeline.use(Recorder{&trace, "outer"});
+    pipeline.use_response_phase();
+    pipeline.use(ShortCircuit{});
+    pipeline.on_response([&trace](const RequestContext& /*ctx*/, Response& response) {
+        trace.push_back("hook1:" + std::to_string(response.result_int()));
+        response.set("X-Hook", "1");
+    });
+    pipeline.on_response([&trace](const RequestContext& /*ctx*/, Response& response) {
+        trace.push_back("hook2:" + std::string(response["X-Hook"]));
+    });
+    const Response response = run(pipeline, Verb::get, "/x");
+    EXPECT_EQ(response.result(), Status::too_many_requests);
+    EXPECT_EQ(response["X-Hook"], "1");
+    EXPECT_EQ(trace, (std::vector<std::string>{"outer>", "hook1:429", "hook2:1", "<outer"}));
+}
+
 TEST(Pipeline, SplitsTargetIntoPathAndQuery) {
     std::string_view path;
     std::string_view query;

@@ -18,7 +18,10 @@ struct Chain {
     config::Config config;
     monitoring::Registry metrics;
     monitoring::RequestJournal journal{std::chrono::milliseconds(3000)};
-    void assemble_into(http::Pipeline& pipeline) { assemble(pipeline, {config, metrics, journal}); }
+    SharedState shared;
+    void assemble_into(http::Pipeline& pipeline) {
+        assemble(pipeline, {config, metrics, journal, shared});
+    }
 };
 
 awaitable<http::Response> throws(http::RequestContext& /*ctx*/) {
@@ -34,7 +37,7 @@ TEST(MiddlewareChain, ExceptionBecomes500CarryingTheRequestId) {
     http::Pipeline pipeline(std::move(router));
     Chain chain;
     chain.assemble_into(pipeline);
-    EXPECT_EQ(pipeline.size(), 4U);
+    EXPECT_EQ(pipeline.size(), 5U);
     asio::io_context io;
     http::RequestContext ctx;
     ctx.request.method(http::Verb::get);
@@ -102,6 +105,39 @@ TEST(MiddlewareChain, CountsEachRequestByRouteAndStatusClass) {
     auto& latency = chain.metrics.histogram("scout_http_request_duration_seconds", "", {"route"});
     EXPECT_EQ(latency.with({"ok"}).snapshot().count, 3U);
     EXPECT_EQ(latency.with({"-"}).snapshot().count, 1U);
+}
+
+// A middleware's process-wide state: built once from the context of the first assembly,
+// the same object for every later one, and given each reloaded configuration.
+struct CountingState {
+    explicit CountingState(const ChainContext& context)
+        : slow_ms(context.config.monitoring.slow_request_ms) {}
+    void reload(const config::Config& next) {
+        slow_ms = next.monitoring.slow_request_ms;
+        ++reloads;
+    }
+    int slow_ms;
+    int reloads = 0;
+};
+
+struct NotReloadable {
+    explicit NotReloadable(const ChainContext& /*context*/) {}
+};
+
+TEST(MiddlewareSharedState, BuiltOnceSharedByEveryChainAndReloaded) {
+    Chain chain;
+    chain.config.monitoring.slow_request_ms = 100;
+    const ChainContext worker1{chain.config, chain.metrics, chain.journal, chain.shared};
+    const ChainContext worker2{chain.config, chain.metrics, chain.journal, chain.shared};
+    CountingState& first = worker1.shared_state<CountingState>();
+    EXPECT_EQ(&first, &worker2.shared_state<CountingState>());
+    EXPECT_EQ(first.slow_ms, 100);
+    (void)worker1.shared_state<NotReloadable>();
+    config::Config next;
+    next.monitoring.slow_request_ms = 250;
+    chain.shared.reload(next);
+    EXPECT_EQ(first.slow_ms, 250);
+    EXPECT_EQ(first.reloads, 1);
 }
 
 }  // namespace
