@@ -1,5 +1,6 @@
 // scout: wiring only — parse the command line, load and validate the configuration, run the app.
 #include <scout/app/app.hpp>
+#include <scout/app/routes.hpp>
 #include <scout/config/config.hpp>
 #include <scout/core/version.hpp>
 
@@ -8,27 +9,94 @@
 #include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
 constexpr int kExitUsage = 64;  // EX_USAGE
 constexpr int kExitSoftware = 70;
 
-constexpr std::string_view kUsage =
-    "usage: scout [--env ENV] [--config-dir DIR] [--set PATH=VALUE]... [--print-config] "
-    "[--check-config]\n"
-    "\n"
-    "  --env ENV          development | staging | production (default: $SCOUT_ENV or development)\n"
-    "  --config-dir DIR   directory with default.json and <env>.json (default: $SCOUT_CONFIG_DIR "
-    "or ./config)\n"
-    "  --set PATH=VALUE   override one setting, e.g. --set server.listen=127.0.0.1:9000 (highest "
-    "layer)\n"
-    "  --print-config     print the effective configuration (secrets redacted) and exit\n"
-    "  --check-config     validate the configuration and exit 0, or 78 listing every problem\n"
-    "  --version          print the version and exit\n";
+// Man-page-like: `cmake --install` also writes it as share/man/man1/scout.1.
+constexpr std::string_view kUsage = R"(NAME
+    scout - product search service over the AliExpress affiliate API
+
+SYNOPSIS
+    scout [--env ENV] [--config-dir DIR] [--set PATH=VALUE]... [--print-config]
+          [--check-config] [--print-routes] [--version] [--help]
+
+DESCRIPTION
+    Serves GET /search and the other routes of its API contract (GET /openapi.json) on
+    server.listen, caching in memory and, with redis.url set, in Redis.
+
+OPTIONS
+    --env ENV          development | staging | production (default: $SCOUT_ENV, else
+                       development)
+    --config-dir DIR   directory holding default.json and <env>.json (default:
+                       $SCOUT_CONFIG_DIR, else the first of <prefix>/etc/scout beside the
+                       installed binary, /etc/scout and ./config that has a default.json;
+                       with none, the built-in defaults). Files in a directory named here
+                       must exist.
+    --set PATH=VALUE   override one setting, e.g. --set server.listen=127.0.0.1:9000
+                       (highest layer)
+    --print-config     print the effective configuration (secrets redacted) and exit
+    --check-config     validate the configuration and exit 0, or 78 listing every problem
+    --print-routes     print every route served (METHOD PATH NAME [admin]) and exit
+    --version          print the version and exit
+    --help, -h         print this text and exit
+
+FILES
+    /etc/scout/default.json, /etc/scout/<env>.json
+                       the configuration, lowest layer first; SCOUT_* variables and --set
+                       override them (docs/configuration.md lists every setting)
+
+ENVIRONMENT
+    SCOUT_ENV, SCOUT_CONFIG_DIR, and SCOUT_<SETTING> for every setting
+    (e.g. SCOUT_UPSTREAM_APP_SECRET); an unknown SCOUT_* name is a warning
+
+SIGNALS
+    SIGTERM, SIGINT    drain: stop accepting, finish requests in flight (server.shutdown_grace_ms)
+    SIGHUP             reload the configuration (reloadable settings only)
+
+EXIT STATUS
+    0 stopped cleanly; 64 usage error; 70 start-up failure (e.g. the port is taken);
+    78 invalid configuration
+)";
+
+// The configuration directory when neither --config-dir nor SCOUT_CONFIG_DIR names one: an
+// installed tree's own (<prefix>/etc/scout beside <prefix>/bin/scout), /etc/scout, then
+// ./config (a source checkout). Files there are optional: none at all means the built-in
+// defaults, so an installed scout starts from any working directory.
+void pick_config_dir(scout::config::LoadOptions& options) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    std::vector<fs::path> candidates;
+    if (const fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
+        candidates.push_back(exe.parent_path().parent_path() / "etc" / "scout");
+    }
+    candidates.emplace_back("/etc/scout");
+    candidates.emplace_back("config");
+    options.files_optional = true;
+    options.config_dir = "/etc/scout";
+    for (const fs::path& dir : candidates) {
+        if (fs::exists(dir / "default.json", ec)) {
+            options.config_dir = dir.lexically_normal().string();
+            return;
+        }
+    }
+}
+
+// One route per line, "METHOD PATH NAME" plus " admin" when it needs the admin token; GET
+// routes also answer HEAD. Read by the contract and deployment tests.
+void print_routes() {
+    for (const scout::app::RouteInfo& route : scout::app::route_table()) {
+        std::cout << route.method << ' ' << route.pattern << ' ' << route.name
+                  << (route.admin ? " admin" : "") << '\n';
+    }
+}
 
 }  // namespace
 
@@ -41,6 +109,8 @@ int main(int argc, char** argv) {
     if (const auto it = options.environment.find("SCOUT_CONFIG_DIR");
         it != options.environment.end()) {
         options.config_dir = it->second;
+    } else {
+        pick_config_dir(options);
     }
     bool print_config = false;
     bool check_config = false;
@@ -49,7 +119,8 @@ int main(int argc, char** argv) {
         const std::string_view arg = argv[i];
         auto value = [&](std::string_view flag) -> std::string {
             if (i + 1 >= argc) {
-                std::cerr << "scout: " << flag << " needs a value\n" << kUsage;
+                std::cerr << "scout: " << flag
+                          << " needs a value (scout --help lists the options)\n";
                 std::exit(kExitUsage);
             }
             return argv[++i];
@@ -58,6 +129,7 @@ int main(int argc, char** argv) {
             options.env = value(arg);
         } else if (arg == "--config-dir") {
             options.config_dir = value(arg);
+            options.files_optional = false;
         } else if (arg == "--set") {
             const std::string assignment = value(arg);
             const auto eq = assignment.find('=');
@@ -70,6 +142,9 @@ int main(int argc, char** argv) {
             print_config = true;
         } else if (arg == "--check-config") {
             check_config = true;
+        } else if (arg == "--print-routes") {
+            print_routes();
+            return 0;
         } else if (arg == "--version") {
             std::cout << "scout " << scout::kVersion << '\n';
             return 0;
@@ -77,7 +152,8 @@ int main(int argc, char** argv) {
             std::cout << kUsage;
             return 0;
         } else {
-            std::cerr << "scout: unknown argument '" << arg << "'\n" << kUsage;
+            std::cerr << "scout: unknown argument '" << arg
+                      << "' (scout --help lists the options)\n";
             return kExitUsage;
         }
     }
@@ -99,7 +175,7 @@ int main(int argc, char** argv) {
             std::cout << "configuration OK (env " << loaded.config->env << ")\n";
             return 0;
         }
-        scout::app::App app(std::move(options), std::move(*loaded.config));
+        scout::app::App app(std::move(options), std::move(*loaded.config), loaded.files);
         return app.run();
     } catch (const std::exception& e) {
         // Start-up failures (e.g. the address is in use) end here.

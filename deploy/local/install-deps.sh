@@ -14,6 +14,7 @@ packages=(
   nginx
   prometheus python3-prometheus-client
   chromium fonts-dejavu-core
+  python3-yaml python3-jsonschema nodejs npm systemd
 )
 
 missing=()

@@ -555,10 +555,22 @@ void watch_health(
 
 }  // namespace
 
-App::App(config::LoadOptions load_options, config::Config initial)
+App::App(
+    config::LoadOptions load_options,
+    config::Config initial,
+    const std::vector<std::string>& config_files
+)
     : load_options_(std::move(load_options)),
       config_(std::make_shared<const config::Config>(std::move(initial))) {
     log::init(log_options(config_.load()->log));
+    std::string files;
+    for (const std::string& file : config_files) {
+        files += (files.empty() ? "" : ", ") + file;
+    }
+    logger().info(
+        "configuration loaded",
+        {{"env", config_.load()->env}, {"files", files.empty() ? "none: built-in defaults" : files}}
+    );
 }
 
 App::~App() {

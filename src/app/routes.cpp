@@ -2,6 +2,7 @@
 #include <scout/monitoring/admin_page.hpp>
 #include <scout/monitoring/metrics_handlers.hpp>
 
+#include "app/openapi_handler.hpp"
 #include "app/search_handler.hpp"
 
 #include <boost/beast/http/verb.hpp>
@@ -62,6 +63,7 @@ http::Router build_router(const RouteServices& services) {
         monitoring::RequestsHandler(journal, Kind::kSlow),
         admin
     );
+    r.add(Verb::get, "/openapi.json", "openapi", OpenApiHandler{}, exempt);
     r.add(Verb::get, "/admin/", "admin_page", monitoring::AdminPageHandler{}, exempt);
     // Aliases kept for clients of the service Scout replaces.
     r.add(Verb::get, "/admin/monitoring/metrics", "metrics", json, admin);

@@ -37,6 +37,8 @@ struct State {
     std::vector<std::optional<std::string>> raw;  // per field: the value as that layer wrote it
     std::vector<ConfigError> errors;
     std::vector<ConfigError> warnings;
+    bool files_optional = false;     // LoadOptions::files_optional
+    std::vector<std::string> files;  // the files read, in layer order
 };
 
 std::string with_source(std::string message, std::string_view source) {
@@ -278,7 +280,9 @@ std::optional<json> read_json_file(const std::filesystem::path& file, State& st)
     std::error_code ec;
     const auto status = std::filesystem::status(file, ec);
     if (!std::filesystem::exists(status)) {
-        st.errors.push_back({name, "", "file not found"});
+        if (!st.files_optional) {
+            st.errors.push_back({name, "", "file not found"});
+        }
         return std::nullopt;
     }
     if (!std::filesystem::is_regular_file(status)) {
@@ -292,6 +296,7 @@ std::optional<json> read_json_file(const std::filesystem::path& file, State& st)
         st.errors.push_back({name, "", std::string("cannot read file: ") + std::strerror(errno)});
         return std::nullopt;
     }
+    st.files.push_back(name);
 
     // Duplicate keys would silently keep the last value; report them instead.
     struct Frame {
@@ -439,11 +444,14 @@ void apply_environment(const std::map<std::string, std::string>& environment, St
         }
         const auto it = env_index().find(name);
         if (it == env_index().end()) {
-            st.errors.push_back(
+            // A warning, not an error: the environment is shared with scripts and wrappers
+            // (deploy/local/run.sh's SCOUT_SIM_PORT), and a mistyped secret's name still
+            // fails the check that the secret is set.
+            st.warnings.push_back(
                 {name,
                  "",
-                 "unknown SCOUT_ variable: no setting maps to it (SCOUT_ENV and SCOUT_CONFIG_DIR "
-                 "are the only reserved ones)" +
+                 "unknown SCOUT_ variable, ignored: no setting maps to it (SCOUT_ENV and "
+                 "SCOUT_CONFIG_DIR are the only reserved ones)" +
                      suggestion(name, names)}
             );
             continue;
@@ -589,6 +597,7 @@ void sort_by_path(std::vector<ConfigError>& errors) {
 
 LoadResult load(const LoadOptions& options) {
     State st;
+    st.files_optional = options.files_optional;
     st.sources.resize(fields().size());
     st.raw.resize(fields().size());
 
@@ -626,6 +635,7 @@ LoadResult load(const LoadOptions& options) {
     LoadResult result;
     result.errors = std::move(st.errors);
     result.warnings = std::move(st.warnings);
+    result.files = std::move(st.files);
     if (result.errors.empty()) {
         result.config = std::move(st.merged);
     }
@@ -679,7 +689,9 @@ nlohmann::json to_json(const Config& config, bool redact) {
     json out = json::object();
     out["env"] = config.env;
     for (const auto& field : fields()) {
-        std::string pointer = "/" + std::string(field.path);
+        // Appended, not "/" + std::string(...): GCC 12 -O2 warns -Wrestrict on that (PR 105329).
+        std::string pointer = "/";
+        pointer += field.path;
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         out[json::json_pointer(pointer)] = field_json(field, config, redact);
     }

@@ -8,14 +8,18 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace scout::app {
 
 class App {
 public:
-    // `load_options` is kept to re-read the same layers on SIGHUP.
-    App(config::LoadOptions load_options, config::Config initial);
+    // `load_options` is kept to re-read the same layers on SIGHUP; `config_files` (the files
+    // `initial` was read from) goes into the first log line.
+    App(config::LoadOptions load_options,
+        config::Config initial,
+        const std::vector<std::string>& config_files = {});
     App(const App&) = delete;
     App& operator=(const App&) = delete;
     App(App&&) = delete;

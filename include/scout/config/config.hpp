@@ -233,7 +233,10 @@ struct ConfigError {
 
 struct LoadOptions {
     std::string config_dir = "config";  // holds default.json and <env>.json
-    std::string env;                    // empty: SCOUT_ENV from `environment`, else development
+    // A missing default.json or <env>.json is skipped (built-in defaults) instead of an error:
+    // for the directory scout picks itself, not for one named on the command line.
+    bool files_optional = false;
+    std::string env;  // empty: SCOUT_ENV from `environment`, else development
     // Environment variables to consult (normally the process environment).
     std::map<std::string, std::string> environment;
     // Command-line overrides, highest layer: {"server.listen", "127.0.0.1:9000"}.
@@ -244,11 +247,13 @@ struct LoadResult {
     std::optional<Config> config;       // set when errors is empty
     std::vector<ConfigError> errors;    // every problem found, in path order
     std::vector<ConfigError> warnings;  // valid but risky (an error in production), path order
+    std::vector<std::string> files;     // the files read, lowest layer first
 };
 
 // Builds the configuration from the layers, lowest first: built-in defaults,
 // <config_dir>/default.json, <config_dir>/<env>.json, SCOUT_* environment variables, overrides.
-// Unknown keys in any layer are errors. Never throws on bad input.
+// Unknown keys in files and --set are errors, unknown SCOUT_* variables warnings. Never
+// throws on bad input.
 LoadResult load(const LoadOptions& options);
 
 // Runs every validation rule on an already built Config (e.g. the result of

@@ -243,7 +243,7 @@ TEST_F(ConfigLoad, EnvIsNotAFileKey) {
     EXPECT_THAT(e->message, HasSubstr("--env or SCOUT_ENV"));
 }
 
-TEST_F(ConfigLoad, UnknownScoutVariableIsAnError) {
+TEST_F(ConfigLoad, UnknownScoutVariableIsAWarning) {
     const auto result = load_with(
         {},
         {{"SCOUT_SERVER_THREDS", "4"},
@@ -252,13 +252,34 @@ TEST_F(ConfigLoad, UnknownScoutVariableIsAnError) {
          {"PATH", "/usr/bin"},
          {"SCOUTING", "x"}}
     );
-    EXPECT_FALSE(result.config);
-    ASSERT_EQ(result.errors.size(), 1U) << format_errors(result.errors);
-    EXPECT_EQ(result.errors[0].path, "SCOUT_SERVER_THREDS");
-    EXPECT_THAT(result.errors[0].message, HasSubstr("unknown SCOUT_ variable"));
-    EXPECT_THAT(result.errors[0].message, HasSubstr("did you mean SCOUT_SERVER_THREADS?"));
+    ASSERT_TRUE(result.config) << format_errors(result.errors);
+    EXPECT_EQ(result.config->server.threads, 0);  // the mistyped variable set nothing
+    ASSERT_EQ(result.warnings.size(), 1U) << format_errors(result.warnings);
+    EXPECT_EQ(result.warnings[0].path, "SCOUT_SERVER_THREDS");
+    EXPECT_THAT(result.warnings[0].message, HasSubstr("unknown SCOUT_ variable, ignored"));
+    EXPECT_THAT(result.warnings[0].message, HasSubstr("did you mean SCOUT_SERVER_THREADS?"));
     // The value of an unknown variable may be a mistyped secret: never shown.
-    EXPECT_EQ(result.errors[0].value, "");
+    EXPECT_EQ(result.warnings[0].value, "");
+}
+
+TEST_F(ConfigLoad, MissingFilesAreBuiltInDefaultsOnlyWhenOptional) {
+    LoadOptions options;
+    options.config_dir = "/nonexistent-scout-config";
+    const auto required = load(options);
+    EXPECT_FALSE(required.config);
+    options.files_optional = true;
+    const auto optional = load(options);
+    ASSERT_TRUE(optional.config) << format_errors(optional.errors);
+    EXPECT_TRUE(optional.files.empty());
+    EXPECT_EQ(optional.config->server.listen, Config{}.server.listen);
+}
+
+TEST_F(ConfigLoad, ListsTheFilesItRead) {
+    const auto result = load_with();
+    ASSERT_TRUE(result.config) << format_errors(result.errors);
+    ASSERT_EQ(result.files.size(), 2U);
+    EXPECT_THAT(result.files[0], ::testing::EndsWith("default.json"));
+    EXPECT_THAT(result.files[1], ::testing::EndsWith("development.json"));
 }
 
 TEST_F(ConfigLoad, UnknownOverrideIsAnError) {
