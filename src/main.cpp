@@ -3,6 +3,7 @@
 #include <scout/app/routes.hpp>
 #include <scout/config/config.hpp>
 #include <scout/core/version.hpp>
+#include <scout/monitoring/metrics.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,7 @@ constexpr std::string_view kUsage = R"(NAME
 
 SYNOPSIS
     scout [--env ENV] [--config-dir DIR] [--set PATH=VALUE]... [--print-config]
-          [--check-config] [--print-routes] [--version] [--help]
+          [--check-config] [--print-routes] [--no-metrics] [--version] [--help]
 
 DESCRIPTION
     Serves GET /search and the other routes of its API contract (GET /openapi.json) on
@@ -45,6 +46,8 @@ OPTIONS
     --print-config     print the effective configuration (secrets redacted) and exit
     --check-config     validate the configuration and exit 0, or 78 listing every problem
     --print-routes     print every route served (METHOD PATH NAME [admin]) and exit
+    --no-metrics       record no metric observations (the metrics routes answer, with
+                       zeros): for measuring what recording costs (docs/performance.md)
     --version          print the version and exit
     --help, -h         print this text and exit
 
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
     }
     bool print_config = false;
     bool check_config = false;
+    bool record_metrics = true;
 
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -145,6 +149,8 @@ int main(int argc, char** argv) {
         } else if (arg == "--print-routes") {
             print_routes();
             return 0;
+        } else if (arg == "--no-metrics") {
+            record_metrics = false;
         } else if (arg == "--version") {
             std::cout << "scout " << scout::kVersion << '\n';
             return 0;
@@ -175,6 +181,7 @@ int main(int argc, char** argv) {
             std::cout << "configuration OK (env " << loaded.config->env << ")\n";
             return 0;
         }
+        scout::monitoring::set_recording(record_metrics);
         scout::app::App app(std::move(options), std::move(*loaded.config), loaded.files);
         return app.run();
     } catch (const std::exception& e) {

@@ -38,9 +38,9 @@ APP_KEY, APP_SECRET = "100001", "dev-secret-not-for-production"
 FIXTURES = {
     "default": {"settings": {"admin": {"token": ADMIN_TOKEN}}},
     "no_admin": {"settings": {"admin": {"token": ""}}},
+    # auth.api_keys entries are "id:sha256-hex-of-key:rate_per_s:burst".
     "api_keys": {"settings": {"auth": {"required": True, "api_keys": [
-        {"id": "contract", "sha256_of_key": hashlib.sha256(API_KEY.encode()).hexdigest(),
-         "rate_per_s": 100, "burst": 100}]}}},
+        f"contract:{hashlib.sha256(API_KEY.encode()).hexdigest()}:100:100"]}}},
     "rate_limited": {"settings": {"rate_limit": {"enabled": True,
                                                  "per_client": {"rate_per_s": 1, "burst": 1}}}},
     "upstream_down": {"settings": {"upstream": {"retry": {"max_attempts": 1}}},
