@@ -361,6 +361,8 @@ std::vector<BadValue> bad_values() {
         {"server.listen", "::1:80"},
         {"monitoring.slow_request_ms", "0"},
         {"monitoring.slow_request_ms", "3600001"},
+        {"monitoring.max_event_loop_lag_ms", "9"},
+        {"monitoring.max_event_loop_lag_ms", "60001"},
         {"server.threads", "-1"},
         {"server.threads", "257"},
         {"server.max_body_bytes", "0"},
@@ -415,6 +417,8 @@ std::vector<BadValue> bad_values() {
         {"upstream.breaker.half_open_max_calls", "101"},
         {"upstream.max_ban_s", "0"},
         {"upstream.max_ban_s", "86401"},
+        {"upstream.cost_per_call", "-0.1"},
+        {"upstream.cost_per_call", "1000.5"},
         {"redis.url", "http://127.0.0.1:6379"},
         {"redis.url", "redis://127.0.0.1:6379/16"},
         {"redis.url", "redis://127.0.0.1:0/0"},
@@ -828,7 +832,9 @@ TEST(ConfigReload, ReloadableSettings) {
           "upstream.breaker.window_ms",
           "upstream.breaker.open_ms",
           "upstream.breaker.half_open_max_calls",
-          "upstream.max_ban_s"}) {
+          "upstream.max_ban_s",
+          "upstream.cost_per_call",
+          "monitoring.max_event_loop_lag_ms"}) {
         EXPECT_TRUE(is_reloadable(path)) << path;
     }
     for (const char* path :

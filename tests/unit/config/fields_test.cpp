@@ -106,6 +106,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"redis.timeouts_before_reconnect", "7"},
         {"admin.token", "admin"},
         {"monitoring.slow_request_ms", "1234"},
+        {"monitoring.max_event_loop_lag_ms", "777"},
+        {"upstream.cost_per_call", "0.25"},
         {"log.level", "warn"},
         {"log.format", "text"},
         {"log.file", "/tmp/scout.log"},
@@ -185,6 +187,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.redis.timeouts_before_reconnect, 7);
     EXPECT_EQ(c.admin.token, "admin");
     EXPECT_EQ(c.monitoring.slow_request_ms, 1234);
+    EXPECT_EQ(c.monitoring.max_event_loop_lag_ms, 777);
+    EXPECT_DOUBLE_EQ(c.upstream.cost_per_call, 0.25);
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
     EXPECT_EQ(c.log.file, "/tmp/scout.log");
