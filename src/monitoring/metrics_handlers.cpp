@@ -119,6 +119,9 @@ json cache_json(const std::vector<FamilySnapshot>& families) {
     if (const auto* requests = find(families, "scout_cache_requests_total")) {
         for (const Sample& s : requests->samples) {
             json& tier = tiers[s.labels.at(0)];
+            if (tier.is_null()) {
+                tier = json::object();  // value() refuses null
+            }
             tier[s.labels.at(2)] = tier.value(s.labels.at(2), 0.0) + s.value;
         }
     }

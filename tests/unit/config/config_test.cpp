@@ -397,6 +397,8 @@ std::vector<BadValue> bad_values() {
         {"features.quality_ranking.enabled", "maybe"},
         {"features.quality_ranking.rollout_percent", "-1"},
         {"features.quality_ranking.rollout_percent", "101"},
+        {"monitoring.max_event_loop_lag_ms", "9"},
+        {"monitoring.max_event_loop_lag_ms", "60001"},
         {"server.threads", "-1"},
         {"server.threads", "257"},
         {"server.max_body_bytes", "0"},
@@ -458,6 +460,8 @@ std::vector<BadValue> bad_values() {
         {"upstream.quota.max_queue", "-1"},
         {"upstream.quota.max_wait_ms", "-1"},
         {"upstream.quota.instances_hint", "0"},
+        {"upstream.cost_per_call", "-0.1"},
+        {"upstream.cost_per_call", "1000.5"},
         {"redis.url", "http://127.0.0.1:6379"},
         {"redis.url", "redis://127.0.0.1:6379/16"},
         {"redis.url", "redis://127.0.0.1:0/0"},
@@ -885,7 +889,9 @@ TEST(ConfigReload, ReloadableSettings) {
           "upstream.quota.daily",
           "upstream.quota.max_queue",
           "upstream.quota.max_wait_ms",
-          "upstream.quota.instances_hint"}) {
+          "upstream.quota.instances_hint",
+          "upstream.cost_per_call",
+          "monitoring.max_event_loop_lag_ms"}) {
         EXPECT_TRUE(is_reloadable(path)) << path;
     }
     for (const char* path :

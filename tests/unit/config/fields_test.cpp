@@ -123,6 +123,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"features.data_validation.rollout_percent", "13"},
         {"features.quality_ranking.enabled", "false"},
         {"features.quality_ranking.rollout_percent", "14"},
+        {"monitoring.max_event_loop_lag_ms", "777"},
+        {"upstream.cost_per_call", "0.25"},
         {"log.level", "warn"},
         {"log.format", "text"},
         {"log.file", "/tmp/scout.log"},
@@ -220,6 +222,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.features.data_validation.rollout_percent, 13);
     EXPECT_FALSE(c.features.quality_ranking.enabled);
     EXPECT_EQ(c.features.quality_ranking.rollout_percent, 14);
+    EXPECT_EQ(c.monitoring.max_event_loop_lag_ms, 777);
+    EXPECT_DOUBLE_EQ(c.upstream.cost_per_call, 0.25);
     EXPECT_EQ(c.log.level, "warn");
     EXPECT_EQ(c.log.format, "text");
     EXPECT_EQ(c.log.file, "/tmp/scout.log");
