@@ -2,8 +2,9 @@
 redis-server, one scout-sim, all real, on 127.0.0.1.
 
 Checks that the three behave as one:
-  1. a miss served by one instance is a hit on the others (one upstream call per key, read
-     from scout-sim's /__sim/stats), and a cursor from one instance works on another;
+  1. a miss served by one instance is a hit on the others, and the same new search sent to
+     the three at once is fetched once (one upstream call per key, read from scout-sim's
+     /__sim/stats); a cursor from one instance works on another;
   2. a rolling restart (cluster.sh restart 1, 2, 3: SIGTERM, wait, start) under a steady load
      through nginx loses no request;
   3. one instance killed with SIGKILL under load: nginx routes around it and fewer than 1 % of
@@ -116,6 +117,19 @@ def check_shared_cache(cluster):
             get(cluster.lb, path)
         calls = cluster.queries() - before
         assert calls == 1, f"'{word}': {calls} upstream calls across the cluster, expected 1"
+    # The same new search on the three at once: one fetches, the others wait for its value
+    # (the single-flight lock in Redis), so still one upstream call per key.
+    for word in ("watch together", "bag together"):
+        before = cluster.queries()
+        path = search_path(word)
+
+        async def together():
+            return await asyncio.gather(*(fetch(cluster.instance(i), path, {}, 30)
+                                          for i in (1, 2, 3)))
+        statuses = [status for status, _, _ in asyncio.run(together())]
+        assert statuses == [200, 200, 200], f"'{word}' at once: {statuses}"
+        calls = cluster.queries() - before
+        assert calls == 1, f"'{word}' at once on three: {calls} upstream calls, expected 1"
     # A cursor signed by one instance is accepted by another (shared search.cursor_secret).
     first_page = "/search?q=mug&page_size=5"
     page = get_json(cluster.instance(1), first_page)
