@@ -27,7 +27,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "chaos"))
-from stack import HOT_WORDS, fetch, hot_path, search_path, Result, wait_until  # noqa: E402
+from stack import HOT_WORDS, fetch, hot_path, open_loop, search_path, wait_until  # noqa: E402
 
 CLUSTER_SH = os.path.join(ROOT, "deploy", "local", "cluster.sh")
 RATE = 20  # requests/s through nginx: steady, light on a shared 2-core machine
@@ -140,34 +140,14 @@ def check_shared_cache(cluster):
     print("shared cache: one upstream call per key across three instances; cursors shared")
 
 
-async def steady_load(port, running, min_s, max_s):
+def steady_load(port, running, min_s, max_s):
     """RATE requests/s of the warmed hot words, each on its own connection, while running() or
     for at least min_s, at most max_s. Hits only: what is measured is the cluster's routing,
     not the simulator's capacity on a loaded machine (misses time out there under ASan)."""
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    results, tasks = [], set()
-
-    async def one(i, sched):
-        status, _, error = await fetch(port, hot_path(i), {}, 30)
-        results.append(Result("search", sched - start, loop.time() - start, status, error))
-
-    i = 0
-    while True:
-        sched = start + i / RATE
-        elapsed = sched - start
-        if elapsed >= max_s or (elapsed >= min_s and not running()):
-            break
-        delay = sched - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        task = asyncio.create_task(one(i, sched))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-        i += 1
-    if tasks:
-        await asyncio.wait(tasks)
-    return results
+    def pick(i):
+        return "search", hot_path(i), {}
+    return asyncio.run(open_loop(port, RATE, max_s, pick, timeout_s=30,
+                                 done=lambda elapsed: elapsed >= min_s and not running()))
 
 
 def failures(results):
@@ -216,7 +196,7 @@ def check_rolling_restart(cluster):
         for i in (1, 2, 3):
             cluster.run("restart", str(i))
     thread, errors = in_background(restart_all)
-    results = asyncio.run(steady_load(cluster.lb, thread.is_alive, 10, 240))
+    results = steady_load(cluster.lb, thread.is_alive, 10, 240)
     thread.join()
     assert not errors, f"restart failed: {errors}"
     assert not thread.is_alive()
@@ -236,7 +216,7 @@ def check_sigkill(cluster):
         os.kill(victim, signal.SIGKILL)
         killed.append(True)
     thread, errors = in_background(kill_one)
-    results = asyncio.run(steady_load(cluster.lb, lambda: True, 25, 25))
+    results = steady_load(cluster.lb, lambda: True, 25, 25)
     thread.join()
     assert killed and not errors
     print("SIGKILL of one instance:", describe(results))
