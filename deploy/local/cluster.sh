@@ -177,7 +177,7 @@ start_instance() {  # $1 = 1..INSTANCES
     --set "redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
     --set cache.l2_secret=cluster-l2-secret --set search.cursor_secret=cluster-cursor-secret \
     --set log.level=warn --set log.format=json
-  wait_for "scout-$1" 60 curl -fs "http://127.0.0.1:$port/health"
+  wait_for "scout-$1" 120 curl -fs "http://127.0.0.1:$port/health"
 }
 
 start_nginx() {

@@ -79,18 +79,39 @@ class Cluster:
     def queries(self):
         return self.sim_stats()["calls"].get("aliexpress.affiliate.product.query", 0)
 
+    def recorded_pids(self):
+        folder = os.path.join(self.dir, "pids")
+        names = os.listdir(folder) if os.path.isdir(folder) else []
+        return {name: self.pid(name) for name in names}
+
     def stop(self):
+        """Stops the cluster the way a user does; returns what is still running, by name."""
+        started = self.recorded_pids()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()  # its EXIT trap stops everything it started, by PID
             try:
                 self.proc.wait(90)
             except subprocess.TimeoutExpired:
                 self.run("stop")
-        leftovers = [n for n in os.listdir(os.path.join(self.dir, "pids"))] \
-            if os.path.isdir(os.path.join(self.dir, "pids")) else []
+
+        def gone(pid):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            try:
+                with open(f"/proc/{pid}/stat") as f:  # a zombie not reaped yet is gone too
+                    return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+            except FileNotFoundError:
+                return True
+        try:
+            wait_until(lambda: all(gone(p) for p in started.values()), 10, "the cluster to stop")
+        except RuntimeError:
+            pass
+        running = [name for name, pid in started.items() if not gone(pid)]
         if not os.environ.get("CLUSTER_KEEP"):  # CLUSTER_KEEP=1 keeps the logs
             shutil.rmtree(self.dir, ignore_errors=True)
-        return leftovers
+        return running
 
 
 def get(port, path):
@@ -237,8 +258,8 @@ def main():
         check_rolling_restart(cluster)
         check_sigkill(cluster)
     finally:
-        leftovers = cluster.stop()
-    assert not leftovers, f"cluster.sh stop left processes: {leftovers}"
+        running = cluster.stop()
+    assert not running, f"still running after cluster.sh stopped: {running}"
     print("cluster test: passed")
 
 
