@@ -271,8 +271,9 @@ async def fetch(port, path, headers, timeout_s):
             writer.close()
 
 
-async def open_loop(port, rate, duration_s, pick, timeout_s=15.0, results=None):
-    """Sends request i at start + i / rate for duration_s; pick(i) -> (kind, path, headers).
+async def open_loop(port, rate, duration_s, pick, timeout_s=15.0, results=None, done=None):
+    """Sends request i at start + i / rate for duration_s (or until done(elapsed_s) is true,
+    when given); pick(i) -> (kind, path, headers).
     Appends every Result to `results` as it completes (a sampler may read it meanwhile) and
     returns them sorted by scheduled time."""
     loop = asyncio.get_running_loop()
@@ -290,6 +291,8 @@ async def open_loop(port, rate, duration_s, pick, timeout_s=15.0, results=None):
     total = int(duration_s * rate)
     for i in range(total):
         sched = start + i / rate
+        if done is not None and done(i / rate):
+            break
         delay = sched - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
