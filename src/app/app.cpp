@@ -232,7 +232,7 @@ struct SharedServices {
     // Need the worker count and the caches: created with the server, before it starts.
     std::shared_ptr<monitoring::HealthMonitor> health_monitor;
     std::shared_ptr<void> health_components;  // owns their probes
-    search::FeatureFlags flags;          // per-client rollouts, updated on reload
+    search::FeatureFlags flags;               // per-client rollouts, updated on reload
     search::SearchOptions search_options;
     search::RequestDefaults defaults;
 };

@@ -16,7 +16,6 @@ const log::Logger& logger() {
     return instance;
 }
 
-
 void bump(monitoring::Counter* counter) {
     counter->inc();
 }

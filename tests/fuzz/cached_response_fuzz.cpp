@@ -3,6 +3,7 @@
 // instance sharing the secret) so the fuzzer reaches the field checks behind it. A value that
 // decodes re-encodes to the same bytes and carries only header-safe ETag and Content-Type.
 #include <scout/cache/cached_response.hpp>
+#include <scout/middleware/gzip.hpp>
 
 #include "cache/digest.hpp"
 #include "fuzz_check.hpp"
@@ -50,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     decode_and_check(authentic);
 
     // The gzip body of a value is inflated only by clients, but the helper must hold anyway.
-    if (const auto inflated = scout::cache::gzip_decompress(input, kMaxInflate)) {
+    if (const auto inflated = scout::middleware::gzip_decompress(input, kMaxInflate)) {
         check(inflated->size() <= kMaxInflate, "gzip_decompress respects max_out");
     }
     return 0;

@@ -2,6 +2,7 @@
 // envelope, product page, validation and repair of each product, quality, dedupe, ranking
 // and the JSON a client receives. Accepted products keep the invariants product.hpp states,
 // and everything a client sees is valid UTF-8.
+#include <scout/monitoring/metrics.hpp>
 #include <scout/search/dedupe.hpp>
 #include <scout/search/product.hpp>
 #include <scout/search/quality.hpp>
@@ -44,7 +45,8 @@ std::vector<Product> accepted(const scout::upstream::ProductPage& page, std::str
     scout::search::ValidatorOptions options;
     options.currency = currency;
     options.synthesize_missing_url = currency.empty();
-    scout::search::ValidationStats stats;
+    static scout::monitoring::Registry registry;
+    static scout::search::ValidationStats stats(registry);
     std::vector<Product> products;
     for (const auto& raw : page.products) {
         auto result = scout::search::validate(raw, options);

@@ -29,7 +29,7 @@ struct RouteServices {
     const monitoring::RequestJournal& journal;
     std::shared_ptr<const monitoring::HealthMonitor> health_monitor;  // /health/detailed
     std::shared_ptr<const monitoring::MetricsHistory> history;        // may be null
-    const search::FeatureFlags* flags = nullptr;  // null: every feature on
+    const search::FeatureFlags* flags = nullptr;                      // null: every feature on
 };
 
 // The router of one worker.

@@ -8,8 +8,8 @@
 #include <scout/cache/store.hpp>
 #include <scout/core/asio.hpp>
 #include <scout/core/clock.hpp>
-#include <scout/monitoring/metrics.hpp>
 #include <scout/log/throttle.hpp>
+#include <scout/monitoring/metrics.hpp>
 
 #include <atomic>
 #include <chrono>

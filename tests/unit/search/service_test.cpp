@@ -312,7 +312,8 @@ TEST(SearchServiceFeatures, EnhancedCachingOffServesNoStalePage) {
     options.kinds["search"].ttl = std::chrono::seconds(60);
     options.l1.serve_stale = std::chrono::hours(1);
     cache::TieredCache cache(options, nullptr, clock);
-    SearchShared shared(cache, {});
+    monitoring::Registry metrics;
+    SearchShared shared(cache, metrics, {});
     FakeProductSource source;
     SearchOptions search_options;
     search_options.cursor_keys.secrets = {"test-secret"};
