@@ -88,16 +88,24 @@ struct AccessLog::Lines : std::enable_shared_from_this<Lines> {
           flush_every(options.flush_ms),
           sample_2xx(options.sample_2xx) {}
 
-    // Every flush_every on the worker's thread: a quiet worker's lines wait no longer.
-    void arm() {
+    // Armed by the first line after a hand-over: within flush_every on the worker's thread a
+    // quiet worker's lines are written. Never armed while nothing waits, so an idle worker
+    // has no timer (and an io_context run to completion in a test is not kept alive).
+    void arm_if_idle() {
+        if (armed || batch.pending_lines() == 0) {
+            return;
+        }
+        armed = true;
         timer->expires_after(flush_every);
         timer->async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
             const auto self = weak.lock();
-            if (ec || !self) {
+            if (!self) {
                 return;
             }
-            self->batch.flush();
-            self->arm();
+            self->armed = false;
+            if (!ec) {
+                self->batch.flush();
+            }
         });
     }
 
@@ -106,6 +114,7 @@ struct AccessLog::Lines : std::enable_shared_from_this<Lines> {
     double sample_2xx;
     double credit = 0;  // sampling: a 2xx line is written each time this reaches 1
     std::optional<asio::steady_timer> timer;
+    bool armed = false;
 };
 
 AccessLog::AccessLog(
@@ -149,7 +158,6 @@ const AccessLog::RouteMetrics& AccessLog::metrics_for(const http::Route* route) 
 awaitable<http::Response> AccessLog::operator()(http::RequestContext& ctx, http::Next next) const {
     if (!lines_->timer) {
         lines_->timer.emplace(co_await asio::this_coro::executor);
-        lines_->arm();
     }
     http::Response response = co_await next(ctx);
     const auto elapsed = std::chrono::steady_clock::now() - ctx.start;
@@ -163,6 +171,7 @@ awaitable<http::Response> AccessLog::operator()(http::RequestContext& ctx, http:
     const bool slow = journal(ctx, response.result_int(), elapsed);
     if (enabled_ && logger_.enabled(log::Level::kInfo) && sampled_in(response.result_int(), slow)) {
         log(ctx, response, seconds);
+        lines_->arm_if_idle();
     }
     co_return response;
 }

@@ -120,6 +120,11 @@ Result<FaultSpec> parse_fault_spec(const nlohmann::json& body) {
                 return seconds.error();
             }
             spec.ban_seconds = *seconds;
+        } else if (key == "daily") {
+            if (!value.is_boolean()) {
+                return fail("\"daily\" must be true or false");
+            }
+            spec.daily = value.get<bool>();
         } else if (key == "delay_ms") {
             auto delay = non_negative_int(value, key);
             if (!delay || *delay > 600000) {
@@ -185,6 +190,7 @@ nlohmann::json FaultPlan::to_json() const {
         }
         if (fault.spec.kind == FaultKind::kRateLimit) {
             entry["ban_seconds"] = fault.spec.ban_seconds;
+            entry["daily"] = fault.spec.daily;
         }
         if (fault.spec.kind == FaultKind::kDelay) {
             entry["delay_ms"] = fault.spec.delay_ms;

@@ -43,11 +43,12 @@ struct FaultSpec {
     std::string method;                 // API method filter; empty = every method
     std::optional<std::int64_t> count;  // injections left; nullopt = unlimited
     std::int64_t ban_seconds = 1;       // rate_limit
-    std::int64_t delay_ms = 1000;       // delay
+    bool daily = false;  // rate_limit: the app's daily-quota ban, not the method's frequency
+    std::int64_t delay_ms = 1000;  // delay
 };
 
 // Parses the POST /__sim/faults body: {"kind", "rate"?, "method"?, "count"?,
-// "ban_seconds"?, "delay_ms"?}. Unknown keys are errors.
+// "ban_seconds"?, "daily"?, "delay_ms"?}. Unknown keys are errors.
 Result<FaultSpec> parse_fault_spec(const nlohmann::json& body);
 
 struct ActiveFault {

@@ -289,7 +289,12 @@ Outcome Handler::call_api(const Params& params, std::string_view method_name) {
         ++stats_.faults_injected[std::string(fault_kind_name(fault->kind))];
         switch (fault->kind) {
             case FaultKind::kRateLimit:
-                return error_outcome({ErrorKind::kApiCallLimited, {}, {}, fault->ban_seconds});
+                return error_outcome(
+                    {fault->daily ? ErrorKind::kAppQuotaExceeded : ErrorKind::kApiCallLimited,
+                     {},
+                     {},
+                     fault->ban_seconds}
+                );
             case FaultKind::kIspError:
                 return error_outcome({ErrorKind::kServiceTimeout, {}, {}, 0});
             case FaultKind::kInvalidSignature:

@@ -247,7 +247,7 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         last.attempts = attempts;
         metrics.attempts_failed[class_index(last.error_class)]->inc();
         report_failure(breaker, *permit, last);
-        if (last.error_class == ErrorClass::kRateLimited) {
+        if (last.error_class == ErrorClass::kRateLimited && is_app_wide_ban(last)) {
             // The ban is the app key's: every call of every instance waits it out.
             co_await quota_.pause_for(trusted_ban(cfg, last));
         }

@@ -480,6 +480,13 @@ bool is_daily_quota_exhausted(const UpstreamError& error) {
            iequals(trim(error.sub_code), "accesscontrol.limited-by-app-access-count");
 }
 
+bool is_app_wide_ban(const UpstreamError& error) {
+    const std::string_view sub_code = trim(error.sub_code);
+    return is_daily_quota_exhausted(error) ||
+           !(iequals(sub_code, "accesscontrol.limited-by-app-api-access-count") ||
+             iequals(sub_code, "accesscontrol.limited-by-api-access-count"));
+}
+
 std::optional<seconds> parse_ban_seconds(std::string_view text) {
     for (std::size_t pos = 0; pos < text.size(); ++pos) {
         if (lower(text[pos]) != 'b') {

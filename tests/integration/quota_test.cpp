@@ -190,7 +190,8 @@ TEST(OutboundQuota, ABanSeenByOneInstanceStopsTheOthersCalls) {
     const auto warm = http_get(b.port(), "/search?q=phone+case&page_size=5");
     ASSERT_TRUE(warm && warm->status == 200);
 
-    sim.add_fault({{"kind", "rate_limit"}, {"count", 1}, {"ban_seconds", 40}});
+    // The app's daily quota: a ban of the app key, not of one method.
+    sim.add_fault({{"kind", "rate_limit"}, {"count", 1}, {"ban_seconds", 40}, {"daily", true}});
     const auto banned = http_get(a.port(), "/search?q=usb&page_size=5&min_price=1.01");
     ASSERT_TRUE(banned);
     EXPECT_EQ(banned->status, 503) << banned->body;

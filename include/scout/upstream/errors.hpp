@@ -136,6 +136,12 @@ bool counts_as_breaker_failure(const UpstreamError& error);
 // retry_after and serve from cache rather than waiting in-request.
 bool is_daily_quota_exhausted(const UpstreamError& error);
 
+// A rate-limited answer that stops every call of the app key, not only the method's: the
+// daily quota, or a limit that does not say which (HTTP 429, no sub_code). A method's own
+// frequency limit (accesscontrol.limited-by-app-api-access-count, ...-api-access-count) is
+// that method's alone: its breaker waits it out, the other methods go on.
+bool is_app_wide_ban(const UpstreamError& error);
+
 // ---- Retry-after ----------------------------------------------------------------------------
 
 // Seconds N from "... ban will last [for] N [more] second(s) ..." (case-insensitive, any

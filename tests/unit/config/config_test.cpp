@@ -473,6 +473,19 @@ std::vector<BadValue> bad_values() {
         {"log.max_file_bytes", "10737418241"},
         {"log.max_files", "0"},
         {"log.max_files", "101"},
+        {"compression.enabled", "maybe"},
+        {"compression.min_bytes", "67108865"},
+        {"rate_limit.enabled", "maybe"},
+        {"rate_limit.per_client.rate_per_s", "0"},
+        {"rate_limit.per_client.rate_per_s", "1000001"},
+        {"rate_limit.per_client.burst", "0"},
+        {"rate_limit.per_client.per_minute", "-1"},
+        {"rate_limit.global.rate_per_s", "-1"},
+        {"rate_limit.global.burst", "-1"},
+        {"rate_limit.trusted_proxies", R"(["not-a-cidr"])"},
+        {"rate_limit.max_clients", "1023"},
+        {"auth.required", "true"},
+        {"auth.api_keys", R"(["no-digest-here"])"},
         {"log.access.enabled", "maybe"},
         {"log.access.buffer_bytes", "1023"},
         {"log.access.buffer_bytes", "1048577"},
@@ -841,9 +854,9 @@ TEST(ConfigToJson, NestsEverySettingAndAddsEnv) {
         std::replace(pointer.begin(), pointer.end(), '.', '/');
         EXPECT_TRUE(j.contains(nlohmann::json::json_pointer(pointer))) << path;
     }
-    // env + server, upstream, redis, admin, monitoring, features, log, cache, search: nothing
-    // else.
-    EXPECT_EQ(j.size(), 10U);
+    // env + server, upstream, redis, admin, monitoring, compression, features, rate_limit,
+    // auth, log, cache, search: nothing else.
+    EXPECT_EQ(j.size(), 13U);
 }
 
 TEST(ConfigToJson, RedactsSetSecretsOnly) {

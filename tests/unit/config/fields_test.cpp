@@ -157,6 +157,17 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"server.idle_timeout_ms", "7005"},
         {"server.max_requests_per_connection", "7006"},
         {"server.max_connections", "7007"},
+        {"rate_limit.enabled", "true"},
+        {"rate_limit.per_client.rate_per_s", "3.5"},
+        {"rate_limit.per_client.burst", "31"},
+        {"rate_limit.per_client.per_minute", "32"},
+        {"rate_limit.global.rate_per_s", "33.5"},
+        {"rate_limit.global.burst", "34"},
+        {"rate_limit.trusted_proxies", R"(["10.0.0.0/8"])"},
+        {"rate_limit.max_clients", "4096"},
+        {"auth.required", "true"},
+        {"auth.api_keys",
+         R"(["k1:abababababababababababababababababababababababababababababababab:5:10"])"},
     };
     ASSERT_EQ(o.overrides.size(), setting_paths().size()) << "add the new setting here";
     auto result = load(o);
@@ -168,6 +179,16 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     ASSERT_TRUE(result.config) << format_errors(result.errors);
     const Config& c = *result.config;
     EXPECT_EQ(c.server.listen, "127.0.0.2:1001");
+    EXPECT_TRUE(c.rate_limit.enabled);
+    EXPECT_DOUBLE_EQ(c.rate_limit.per_client.rate_per_s, 3.5);
+    EXPECT_EQ(c.rate_limit.per_client.burst, 31);
+    EXPECT_EQ(c.rate_limit.per_client.per_minute, 32);
+    EXPECT_DOUBLE_EQ(c.rate_limit.global.rate_per_s, 33.5);
+    EXPECT_EQ(c.rate_limit.global.burst, 34);
+    EXPECT_EQ(c.rate_limit.trusted_proxies, std::vector<std::string>{"10.0.0.0/8"});
+    EXPECT_EQ(c.rate_limit.max_clients, 4096);
+    EXPECT_TRUE(c.auth.required);
+    EXPECT_EQ(c.auth.api_keys.size(), 1U);
     EXPECT_EQ(c.server.threads, 3);
     EXPECT_EQ(c.server.max_body_bytes, 5000U);
     EXPECT_EQ(c.server.max_header_bytes, 6000U);

@@ -327,6 +327,16 @@ TEST(DailyQuota, RecognisedOnlyForTheAppAccessCountSubCode) {
     EXPECT_FALSE(is_daily_quota_exhausted(make_gateway_error("ApiCallLimit", "", "", "", "", "")));
 }
 
+TEST(AppWideBan, TheDailyQuotaOrAnUnnamedLimitStopsTheAppAMethodsOwnLimitDoesNot) {
+    const auto limited = [](const std::string& sub_code) {
+        return make_gateway_error("7", "", sub_code, "App Call Limited", "", "");
+    };
+    EXPECT_TRUE(is_app_wide_ban(limited("accesscontrol.limited-by-app-access-count")));
+    EXPECT_TRUE(is_app_wide_ban(limited("")));
+    EXPECT_FALSE(is_app_wide_ban(limited("accesscontrol.limited-by-app-api-access-count")));
+    EXPECT_FALSE(is_app_wide_ban(limited(" ACCESSCONTROL.limited-by-api-access-count ")));
+}
+
 // ---- Ban seconds and retry-after --------------------------------------------------------------
 
 struct BanRow {
