@@ -268,10 +268,11 @@ bool is_api_key(std::string_view s) {
 Rule api_key_list() {
     Rule entries = each_entry(is_api_key, "id:sha256-hex-of-key:rate_per_s:burst");
     Rule rule{entries.allowed + ", ids distinct", {}};
-    rule.check = [entries = std::move(entries.check
-                  )](const Field& f, const Config& c) -> std::optional<std::string> {
-        if (auto why = entries(f, c)) {
-            return why;
+    rule.check = [entries = std::move(entries.check), allowed = rule.allowed](
+                     const Field& f, const Config& c
+                 ) -> std::optional<std::string> {
+        if (entries(f, c)) {
+            return "must be " + allowed;
         }
         std::vector<std::string> ids;
         for (const auto& entry : c.auth.api_keys) {
@@ -280,7 +281,9 @@ Rule api_key_list() {
         std::sort(ids.begin(), ids.end());
         const auto twice = std::adjacent_find(ids.begin(), ids.end());
         return twice == ids.end() ? std::nullopt
-                                  : std::optional<std::string>("must not repeat the id " + *twice);
+                                  : std::optional<std::string>(
+                                        "must be " + allowed + " (the id " + *twice + " repeats)"
+                                    );
     };
     return rule;
 }
@@ -291,7 +294,8 @@ Rule keys_when_required() {
         "true or false; true needs at least one auth.api_keys entry",
         [](const Field&, const Config& c) -> std::optional<std::string> {
             if (c.auth.required && c.auth.api_keys.empty()) {
-                return "must not be true without auth.api_keys (every client would get 401)";
+                return "must be true or false; true needs at least one auth.api_keys entry "
+                       "(without one every client would get 401)";
             }
             return std::nullopt;
         }};

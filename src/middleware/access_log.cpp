@@ -96,8 +96,10 @@ struct AccessLog::Lines : std::enable_shared_from_this<Lines> {
             return;
         }
         armed = true;
-        timer->expires_after(flush_every);
-        timer->async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+        // The timer belongs to its own wait, not to this object: a pipeline may outlive its
+        // io_context (tests), and a timer must not outlive its service.
+        auto timer = std::make_shared<asio::steady_timer>(*executor, flush_every);
+        timer->async_wait([timer, weak = weak_from_this()](const boost::system::error_code& ec) {
             const auto self = weak.lock();
             if (!self) {
                 return;
@@ -113,7 +115,7 @@ struct AccessLog::Lines : std::enable_shared_from_this<Lines> {
     std::chrono::milliseconds flush_every;
     double sample_2xx;
     double credit = 0;  // sampling: a 2xx line is written each time this reaches 1
-    std::optional<asio::steady_timer> timer;
+    std::optional<asio::any_io_executor> executor;  // the worker's, from its first request
     bool armed = false;
 };
 
@@ -156,8 +158,8 @@ const AccessLog::RouteMetrics& AccessLog::metrics_for(const http::Route* route) 
 }
 
 awaitable<http::Response> AccessLog::operator()(http::RequestContext& ctx, http::Next next) const {
-    if (!lines_->timer) {
-        lines_->timer.emplace(co_await asio::this_coro::executor);
+    if (!lines_->executor) {
+        lines_->executor.emplace(co_await asio::this_coro::executor);
     }
     http::Response response = co_await next(ctx);
     const auto elapsed = std::chrono::steady_clock::now() - ctx.start;

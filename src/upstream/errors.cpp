@@ -482,9 +482,10 @@ bool is_daily_quota_exhausted(const UpstreamError& error) {
 
 bool is_app_wide_ban(const UpstreamError& error) {
     const std::string_view sub_code = trim(error.sub_code);
-    return is_daily_quota_exhausted(error) ||
-           !(iequals(sub_code, "accesscontrol.limited-by-app-api-access-count") ||
-             iequals(sub_code, "accesscontrol.limited-by-api-access-count"));
+    const bool method_only = iequals(sub_code, "accesscontrol.limited-by-app-api-access-count") ||
+                             iequals(sub_code, "accesscontrol.limited-by-api-access-count") ||
+                             iequals(trim(error.api_code), "ApiCallLimit");  // IOP, per API
+    return is_daily_quota_exhausted(error) || !method_only;
 }
 
 std::optional<seconds> parse_ban_seconds(std::string_view text) {

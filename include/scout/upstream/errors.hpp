@@ -138,8 +138,9 @@ bool is_daily_quota_exhausted(const UpstreamError& error);
 
 // A rate-limited answer that stops every call of the app key, not only the method's: the
 // daily quota, or a limit that does not say which (HTTP 429, no sub_code). A method's own
-// frequency limit (accesscontrol.limited-by-app-api-access-count, ...-api-access-count) is
-// that method's alone: its breaker waits it out, the other methods go on.
+// frequency limit (accesscontrol.limited-by-app-api-access-count, ...-api-access-count; IOP
+// ApiCallLimit, where AppCallLimit is the app's) is that method's alone: its breaker waits it out,
+// the other methods go on.
 bool is_app_wide_ban(const UpstreamError& error);
 
 // ---- Retry-after ----------------------------------------------------------------------------

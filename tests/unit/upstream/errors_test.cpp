@@ -335,6 +335,8 @@ TEST(AppWideBan, TheDailyQuotaOrAnUnnamedLimitStopsTheAppAMethodsOwnLimitDoesNot
     EXPECT_TRUE(is_app_wide_ban(limited("")));
     EXPECT_FALSE(is_app_wide_ban(limited("accesscontrol.limited-by-app-api-access-count")));
     EXPECT_FALSE(is_app_wide_ban(limited(" ACCESSCONTROL.limited-by-api-access-count ")));
+    EXPECT_FALSE(is_app_wide_ban(make_gateway_error("ApiCallLimit", "", "", "", "", "")));
+    EXPECT_TRUE(is_app_wide_ban(make_gateway_error("AppCallLimit", "", "", "", "", "")));
 }
 
 // ---- Ban seconds and retry-after --------------------------------------------------------------
