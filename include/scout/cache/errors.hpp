@@ -8,7 +8,7 @@
 
 namespace scout::cache {
 
-// NOLINTNEXTLINE(readability-identifier-naming): named like std::errc (STYLE.md D).
+// NOLINTNEXTLINE(readability-identifier-naming): named like std::errc.
 enum class cache_errc {
     kUnavailable = 1,  // the store is not connected (or disabled)
     kTimeout,          // the store did not answer in time

@@ -16,7 +16,7 @@
 
 namespace scout::search {
 
-// NOLINTNEXTLINE(readability-identifier-naming): named like std::errc (STYLE.md D).
+// NOLINTNEXTLINE(readability-identifier-naming): named like std::errc.
 enum class cursor_errc {
     kMalformed = 1,  // not a cursor: bad characters, length, encoding or payload
     kBadMac,         // a cursor, but not one this service signed with this secret (tampered)

@@ -26,7 +26,7 @@ std::string_view to_string(ErrorClass error_class);
 
 // Kinds of upstream failure. Raw CURLcode values are mapped into kTransport / kTimeout /
 // kCancelled at the curl adapter; nobody above it sees them.
-// NOLINTNEXTLINE(readability-identifier-naming): named like std::errc (STYLE.md D).
+// NOLINTNEXTLINE(readability-identifier-naming): named like std::errc.
 enum class upstream_errc {
     kTransport = 1,     // connect / DNS / TLS / reset: no usable HTTP response
     kTimeout,           // one attempt exceeded its deadline
