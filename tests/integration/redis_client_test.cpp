@@ -685,7 +685,8 @@ TEST_F(RedisClientTest, StopFailsPendingCommandsAndLaterCalls) {
 // ---- the Store facade over two workers ------------------------------------------------------
 
 awaitable<std::optional<std::string>> store_round_trip(cache::Store& store, std::string key) {
-    // Arguments of a co_await'ed call are named objects (GCC 12 destroys coroutine arguments made from temporaries twice).
+    // Arguments of a co_await'ed call are named objects (GCC 12 destroys coroutine arguments made
+    // from temporaries twice).
     std::string value = "from-worker";
     const milliseconds ttl = seconds(30);
     const boost::system::error_code written = co_await store.set(key, std::move(value), ttl);
