@@ -1,6 +1,8 @@
 #include <scout/log/batch.hpp>
 #include <scout/log/log.hpp>
 
+#include "split_lines.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
@@ -16,14 +18,7 @@
 namespace scout::log {
 namespace {
 
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using test::split_lines;
 
 // Counts the writes a sink receives: a batch is one write however many lines it holds.
 class CountingSink final : public spdlog::sinks::base_sink<std::mutex> {

@@ -1,5 +1,7 @@
 #include <scout/log/log.hpp>
 
+#include "split_lines.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
@@ -23,14 +25,7 @@
 namespace scout::log {
 namespace {
 
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
+using test::split_lines;
 
 const std::regex& ts_regex() {
     static const std::regex regex(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$)");
