@@ -19,6 +19,11 @@ packages=(
 
 missing=()
 for p in "${packages[@]}"; do
+  # A Node.js from another source (NodeSource's nodejs bundles npm and conflicts with
+  # Debian's npm package): the commands are what the Redocly lint needs.
+  if { [ "$p" = nodejs ] || [ "$p" = npm ]; } && command -v "${p/nodejs/node}" >/dev/null; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
