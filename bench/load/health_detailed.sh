@@ -14,7 +14,7 @@ source bench/load/lib.sh
 
 BIN="${BIN:-build/asan}"
 DURATION="${DURATION:-10}"
-CONNECTIONS="${CONNECTIONS:-4}"
+CONNECTIONS="${CONNECTIONS:-5}"
 DELAY_MS="${DELAY_MS:-4}"
 WRITE=0
 [ "${1:-}" = "--write" ] && WRITE=1

@@ -4,10 +4,10 @@
 #      (GET /search with its own X-Forwarded-For through a trusted proxy: 127.0.0.1).
 #   2. The p99 of a well-behaved client (its own API key, high limit; cache-hit /search on one
 #      connection) alone, and while the flood runs.
-# Scout runs one worker pinned to core 0, the flood wrk on core 1, the well-behaved wrk on core 1.
+# Scout runs the shipped logging (access log on, JSON, to a file), one worker pinned to core 0, the flood wrk on core 1, the well-behaved wrk on core 1.
 # Runs are interleaved in ROUNDS rounds; the table shows medians. BIN=build/release by default
 # (built here); BIN=build/asan measures an existing sanitizer build (slower, same ratios' shape).
-# Prints a Markdown table.
+# Prints a Markdown table; with --write records it in docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=bench/load/lib.sh
@@ -17,6 +17,8 @@ DURATION="${DURATION:-5s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 ROUNDS="${ROUNDS:-3}"
 BIN="${BIN:-build/release}"
+WRITE=0
+[ "${1:-}" = "--write" ] && WRITE=1
 if [ "$BIN" = build/release ]; then
   cmake --preset release >/dev/null
   cmake --build --preset release -j "$(nproc)" --target scout scout-sim >/dev/null
@@ -53,7 +55,7 @@ taskset -c 0 "$BIN/src/scout" --env development --config-dir "$work/config" \
   --set upstream.gateway_url=http://127.0.0.1:$SIM_PORT/sync \
   --set upstream.app_key=100001 --set upstream.app_secret=bench-secret \
   --set upstream.tracking_id=bench --set search.cursor_secret=bench-cursor-secret \
-  --set redis.url= --set log.level=warn --set log.format=json > "$work/scout.out" 2>&1 &
+  --set redis.url= --set log.format=json > "$work/scout.out" 2>&1 &
 pids+=($!)
 BASE="http://127.0.0.1:$SCOUT_PORT"
 wait_http "$BASE/health"
@@ -88,11 +90,18 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: health=$h rejected=$r (non-2xx $non2xx) good p99 alone=$(tail -1 "$work/alone") ms loaded=$(tail -1 "$work/loaded") ms" >&2
 done
 alone=$(median < "$work/alone"); loaded=$(median < "$work/loaded")
-echo "| measure | median of $ROUNDS rounds |"
-echo "|---|---|"
-echo "| /health req/s | $(median < "$work/health") |"
-echo "| 429 req/s of a client over its limit | $(median < "$work/rejected") |"
-echo "| 429 req/s / /health req/s | $(median < "$work/ratio") |"
-echo "| well-behaved client p99, alone (ms) | $alone |"
-echo "| well-behaved client p99, during the flood (ms) | $loaded |"
-echo "| p99 during / alone | $(echo "$loaded $alone" | awk '{printf "%.2f", $1/$2}') |"
+table=$(
+  echo "| measure (wrk -t1 -d$DURATION; flood -c$CONNECTIONS, well-behaved -c1) | median of $ROUNDS rounds |"
+  echo "|---|---|"
+  echo "| /health req/s | $(median < "$work/health") |"
+  echo "| 429 req/s of a client over its limit | $(median < "$work/rejected") |"
+  echo "| 429 req/s / /health req/s, per round (median) | $(median < "$work/ratio") |"
+  echo "| well-behaved client p99, alone (ms) | $alone |"
+  echo "| well-behaved client p99, during the flood (ms) | $loaded |"
+  echo "| p99 during / alone | $(echo "$loaded $alone" | awk '{printf "%.2f", $1/$2}') |"
+  echo
+  echo "Machine: $(nproc) cores, $(uname -m), $(date +%F); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+)
+echo "$table"
+[ "$WRITE" = 1 ] && write_section rate-limit-load "$table"
+exit 0
