@@ -182,6 +182,9 @@ class Stack:
             "redis.url": f"redis://127.0.0.1:{self.redis_port}/0" if self.opts.redis else "",
             "cache.l2_secret": "chaos-l2-secret", "admin.token": ADMIN_TOKEN,
             "log.level": "warn", "log.format": "json",
+            # scout-sim enforces no call rate, and 20 new searches a second would otherwise
+            # queue in the outbound quota (5/s by default): its waits are not these faults.
+            "upstream.quota.rate_per_s": 0,
         }
         settings.update(self.opts.settings)
         args = [self.opts.scout_bin, "--env", "development", "--config-dir", config]

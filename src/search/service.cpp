@@ -248,7 +248,15 @@ awaitable<SearchResult> SearchService::search(
     };
     std::string flight_key = key;
     const SteadyTime flight_start = std::chrono::steady_clock::now();
-    Built built = co_await shared_.flights.run(std::move(flight_key), std::move(fetch));
+    // An open breaker refuses now: no single-flight lock in Redis before the refusal.
+    Built built = upstream::UpstreamError{};
+    if (std::optional<upstream::UpstreamError> refused =
+            source_.refusal(upstream::kProductQuery, request_id)) {
+        built = std::move(*refused);
+    } else {
+        Built fetched = co_await shared_.flights.run(std::move(flight_key), std::move(fetch));
+        built = std::move(fetched);
+    }
     take_phases(result.timings, *phases, flight_start);
     if (built) {
         result.response = std::move(*built);

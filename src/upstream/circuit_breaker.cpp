@@ -129,6 +129,14 @@ CircuitBreaker::State CircuitBreaker::state() const {
     return state_;
 }
 
+bool CircuitBreaker::refuses_now() {
+    if (retry_after() == milliseconds::zero()) {
+        return false;
+    }
+    rejected_total_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
 milliseconds CircuitBreaker::retry_after() const {
     const Limits limits = current_limits();
     const std::lock_guard lock(mutex_);

@@ -134,10 +134,16 @@ int attempt_limit(const config::UpstreamConfig& cfg, const CallOptions& options)
     return options.max_attempts > 0 ? std::min(options.max_attempts, setting) : setting;
 }
 
+UpstreamError open_breaker_error(const CircuitBreaker& breaker) {
+    UpstreamError error = make_upstream_error(upstream_errc::kCircuitOpen, "circuit breaker open");
+    error.retry_after = breaker.retry_after();
+    return error;
+}
+
 // While a breaker is open every call fails the same way: one line per method and interval,
 // with the number held back (the state change itself is logged by the breaker's listener).
 void log_circuit_open(
-    std::string_view method, const CallOptions& options, const UpstreamError& last
+    std::string_view method, std::string_view request_id, const UpstreamError& last
 ) {
     static std::array<log::Throttle, kKnownMethods.size()> throttles;
     const auto suppressed = throttles[method_index(method)].allow();
@@ -146,7 +152,7 @@ void log_circuit_open(
     }
     logger().warn(
         "upstream call refused: circuit breaker open",
-        {{"request_id", options.request_id},
+        {{"request_id", request_id},
          {"method", method},
          {"retry_after_ms", last.retry_after.count()},
          {"suppressed", *suppressed}}
@@ -191,6 +197,21 @@ std::optional<std::chrono::milliseconds> AliExpressClient::retry_wait(
     return wait;
 }
 
+std::optional<UpstreamError> AliExpressClient::refusal(
+    std::string_view method, std::string_view request_id
+) {
+    CircuitBreaker& breaker = breakers_.for_method(method);
+    if (!breaker.refuses_now()) {
+        return std::nullopt;
+    }
+    UpstreamError error = open_breaker_error(breaker);
+    const MethodMetrics& metrics = metrics_.for_method(method);
+    metrics.circuit_open->inc();
+    metrics.calls_failed[class_index(error.error_class)]->inc();
+    log_circuit_open(method, request_id, error);
+    return error;
+}
+
 awaitable<Result<nlohmann::json>> AliExpressClient::call(
     std::string_view method, Params business, CallOptions options
 ) {
@@ -215,8 +236,7 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
         }
         const auto permit = breaker.try_acquire();
         if (!permit) {
-            last = make_upstream_error(upstream_errc::kCircuitOpen, "circuit breaker open");
-            last.retry_after = breaker.retry_after();
+            last = open_breaker_error(breaker);
             metrics.circuit_open->inc();
             break;
         }
@@ -280,7 +300,7 @@ awaitable<Result<nlohmann::json>> AliExpressClient::call(
     metrics.calls_failed[class_index(last.error_class)]->inc();
     metrics.duration->observe(seconds_between(started, clock_.now()));
     if (last.code == upstream_errc::kCircuitOpen) {
-        log_circuit_open(method, options, last);
+        log_circuit_open(method, options.request_id, last);
     } else {
         log_failure(
             method,

@@ -74,6 +74,10 @@ public:
     // rejected_total().
     [[nodiscard]] std::optional<Permit> try_acquire();
 
+    // True while open with time left: a call now would be refused. Counts the refusal like
+    // try_acquire() but never moves to half-open, so it cannot take a trial's place.
+    [[nodiscard]] bool refuses_now();
+
     void on_success(Permit permit);
     void on_failure(Permit permit);
     void release(Permit permit);

@@ -61,6 +61,14 @@ public:
         ProductDetail request, CallOptions options
     ) = 0;
     virtual awaitable<Result<std::vector<Category>>> categories(CallOptions options) = 0;
+
+    // The error a call of `method` would fail with right now without being sent (its circuit
+    // breaker is open), so that a caller can skip the work that only leads up to the call.
+    virtual std::optional<UpstreamError> refusal(
+        std::string_view /*method*/, std::string_view /*request_id*/
+    ) {
+        return std::nullopt;
+    }
 };
 
 class AliExpressClient final : public ProductSource {
@@ -83,6 +91,8 @@ public:
     awaitable<Result<ProductPage>> product_details(ProductDetail request, CallOptions options)
         override;
     awaitable<Result<std::vector<Category>>> categories(CallOptions options) override;
+    std::optional<UpstreamError> refusal(std::string_view method, std::string_view request_id)
+        override;
 
     // One logical call: signs, sends, retries per policy; returns the envelope's `result`.
     awaitable<Result<nlohmann::json>> call(

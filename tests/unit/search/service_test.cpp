@@ -42,10 +42,25 @@ upstream::RawProduct raw_product(std::int64_t id) {
 class FakeProductSource final : public upstream::ProductSource {
 public:
     int pages = 5;
-    std::int64_t promised = 0;              // total_record_count beyond what the pages hold
-    std::map<int, upstream_errc> failures;  // upstream page -> the error it answers with
-    std::vector<int> asked;                 // upstream pages asked for, in order
-    std::vector<int> max_attempts;          // CallOptions::max_attempts of each query
+    std::int64_t promised = 0;               // total_record_count beyond what the pages hold
+    std::map<int, upstream_errc> failures;   // upstream page -> the error it answers with
+    std::vector<int> asked;                  // upstream pages asked for, in order
+    std::vector<int> max_attempts;           // CallOptions::max_attempts of each query
+    bool breaker_open = false;               // refusal() answers kCircuitOpen
+    std::vector<std::string> refusal_asked;  // methods refusal() was asked about
+
+    std::optional<upstream::UpstreamError> refusal(
+        std::string_view method, std::string_view /*request_id*/
+    ) override {
+        refusal_asked.emplace_back(method);
+        if (!breaker_open) {
+            return std::nullopt;
+        }
+        upstream::UpstreamError error;
+        error.code = upstream::make_error_code(upstream_errc::kCircuitOpen);
+        error.retry_after = std::chrono::milliseconds(4000);
+        return error;
+    }
 
     awaitable<upstream::Result<upstream::ProductPage>> query_products(
         upstream::ProductQuery query, upstream::CallOptions options
@@ -236,6 +251,24 @@ TEST_F(SearchServiceTest, FailingFillWithNothingToShowIsAnUpstreamError) {
     EXPECT_EQ(result.upstream->code, upstream::make_error_code(upstream_errc::kGatewayError));
 }
 
+TEST_F(SearchServiceTest, AnOpenBreakerIsAnsweredBeforeAnyFetchIsStarted) {
+    start();
+    source_.breaker_open = true;
+    const SearchResult result = search(request());
+    EXPECT_FALSE(result.response);
+    ASSERT_TRUE(result.upstream);
+    EXPECT_EQ(result.upstream->code, upstream::make_error_code(upstream_errc::kCircuitOpen));
+    EXPECT_EQ(result.upstream->retry_after, std::chrono::milliseconds(4000));
+    EXPECT_TRUE(source_.asked.empty()) << "no upstream page may be asked for";
+    EXPECT_EQ(
+        source_.refusal_asked, std::vector<std::string>{std::string(upstream::kProductQuery)}
+    );
+
+    source_.breaker_open = false;  // closed again: the same search fetches
+    EXPECT_TRUE(search(request()).response);
+    EXPECT_FALSE(source_.asked.empty());
+}
+
 Features without(Feature feature) {
     Features features;
     features.set(feature, false);
@@ -329,6 +362,13 @@ TEST(SearchServiceFeatures, EnhancedCachingOffServesNoStalePage) {
     const SearchResult stale = test::run_co(io, service.search(r, "rid", "rid"));
     ASSERT_TRUE(stale.response);
     EXPECT_EQ(stale.cache, SearchResult::CacheState::kStale);
+    source.failures.clear();
+    source.breaker_open = true;  // refused before the fetch: still served stale
+    const SearchResult refused_stale = test::run_co(io, service.search(r, "rid", "rid"));
+    ASSERT_TRUE(refused_stale.response);
+    EXPECT_EQ(refused_stale.cache, SearchResult::CacheState::kStale);
+    source.breaker_open = false;
+    source.failures[1] = upstream_errc::kGatewayError;
     r.features.set(Feature::kEnhancedCaching, false);
     const SearchResult failed = test::run_co(io, service.search(r, "rid", "rid"));
     EXPECT_FALSE(failed.response);

@@ -124,6 +124,20 @@ TEST_F(CircuitBreakerTest, OpenRejectsUntilOpenMsElapsedThenHalfOpen) {
     EXPECT_EQ(transitions_[1], std::make_pair(State::kOpen, State::kHalfOpen));
 }
 
+TEST_F(CircuitBreakerTest, RefusesNowOnlyWhileOpenAndNeverTakesATrial) {
+    EXPECT_FALSE(breaker_.refuses_now());
+    open_via_window();
+    EXPECT_TRUE(breaker_.refuses_now());
+    EXPECT_EQ(breaker_.rejected_total(), 1U);
+    clock_.advance(5s);
+    // The open period is over: the check says "go ahead" but leaves the trial to the call.
+    EXPECT_FALSE(breaker_.refuses_now());
+    EXPECT_EQ(breaker_.state(), State::kOpen);
+    EXPECT_EQ(breaker_.rejected_total(), 1U);
+    EXPECT_TRUE(breaker_.try_acquire());
+    EXPECT_EQ(breaker_.state(), State::kHalfOpen);
+}
+
 TEST_F(CircuitBreakerTest, HalfOpenLimitsConcurrentTrials) {
     open_via_window();
     to_half_open();                        // trial 1

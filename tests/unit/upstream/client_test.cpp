@@ -211,5 +211,28 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
     EXPECT_EQ(server.accepted(), 0U);
 }
 
+// A method whose breaker is open is refused without a call: the error carries the time left,
+// and the refusal counts as a failed, circuit-open call; the other methods are not refused.
+TEST(AliExpressClient, RefusalAnswersForAnOpenBreakerOnly) {
+    asio::io_context io;
+    const auto cfg = client_config("http://127.0.0.1:9/sync");
+    CurlMulti curl(io, /*max_connections_per_host=*/1);
+    BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
+    monitoring::Registry registry;
+    const UpstreamMetrics metrics(registry);
+    OutboundQuota quota(registry, nullptr);
+    AliExpressClient client(curl, breakers, quota, metrics, [cfg] { return cfg; });
+
+    EXPECT_FALSE(client.refusal(kProductQuery, "rid"));
+    breakers.for_method(kProductQuery).trip_for(milliseconds(60'000));
+    const std::optional<UpstreamError> refused = client.refusal(kProductQuery, "rid");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->code, upstream_errc::kCircuitOpen);
+    EXPECT_GT(refused->retry_after, milliseconds(50'000));
+    EXPECT_EQ(metrics.for_method(kProductQuery).circuit_open->value(), 1U);
+    EXPECT_EQ(breakers.for_method(kProductQuery).rejected_total(), 1U);
+    EXPECT_FALSE(client.refusal(kLinkGenerate, "rid"));
+}
+
 }  // namespace
 }  // namespace scout::upstream
