@@ -4,7 +4,9 @@
 // runs it under the same wrk setup as bench/load/run.sh. Not part of Scout; an experiment kept
 // so that the numbers in docs/performance.md can be reproduced.
 //
-//   floor_server PORT copy|sendfile BODY_BYTES
+//   floor_server PORT copy|sendfile BODY_BYTES|@BODY_FILE [CONTENT_ENCODING]
+// With @BODY_FILE it answers that file's bytes (e.g. Scout's own cache-hit body, or its gzip
+// form with CONTENT_ENCODING gzip): the practical limit for serving those bytes here.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -17,6 +19,8 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -37,6 +41,14 @@ bool send_all(int fd, std::string_view bytes, int flags) {
         bytes.remove_prefix(static_cast<std::size_t>(sent));
     }
     return true;
+}
+
+std::string read_file(const char* path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        die(path);
+    }
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 bool respond_copy(int fd, const std::string& head, const std::string& body) {
@@ -73,17 +85,24 @@ bool respond_sendfile(int fd, const std::string& head, int body_fd, std::size_t 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: %s PORT copy|sendfile BODY_BYTES\n", argv[0]);
+    if (argc != 4 && argc != 5) {
+        std::fprintf(
+            stderr,
+            "usage: %s PORT copy|sendfile BODY_BYTES|@BODY_FILE [CONTENT_ENCODING]\n",
+            argv[0]
+        );
         return 2;
     }
     const int port = std::atoi(argv[1]);
     const bool use_sendfile = std::string_view(argv[2]) == "sendfile";
-    const auto size = static_cast<std::size_t>(std::atol(argv[3]));
-    const std::string body(size, 'x');
-    const std::string head =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-        std::to_string(size) + "\r\n\r\n";
+    const std::string body = argv[3][0] == '@'
+                                 ? read_file(argv[3] + 1)
+                                 : std::string(static_cast<std::size_t>(std::atol(argv[3])), 'x');
+    const std::size_t size = body.size();
+    const std::string encoding =
+        argc == 5 ? "Content-Encoding: " + std::string(argv[4]) + "\r\n" : std::string();
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + encoding +
+                             "Content-Length: " + std::to_string(size) + "\r\n\r\n";
     const int body_fd = ::memfd_create("floor-body", MFD_CLOEXEC);
     if (body_fd < 0 || ::write(body_fd, body.data(), body.size()) != static_cast<ssize_t>(size)) {
         die("memfd");

@@ -27,17 +27,14 @@ fi
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 
-"$BIN/src/sim/scout-sim" --listen 127.0.0.1:0 --app-key 100001 --app-secret bench-secret > "$work/sim.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q "listening" "$work/sim.out" && break; sleep 0.1; done
-SIM_PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/sim.out")
+start_sim
 
 # The well-behaved client's key: sha256("bench-client-key"), 1e6 requests/s.
 KEY=bench-client-key

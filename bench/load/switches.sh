@@ -35,71 +35,26 @@ BIN=build/release
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-wait_http() {  # $1 = URL; up to 10 s
-  for _ in $(seq 1 100); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  echo "no answer from $1" >&2
-  return 1
-}
-
-"$BIN/src/sim/scout-sim" --listen 127.0.0.1:0 --app-key 100001 --app-secret bench-secret > "$work/sim.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q "listening" "$work/sim.out" && break; sleep 0.1; done
-SIM_PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/sim.out")
-[ -n "$SIM_PORT" ] || { echo "scout-sim did not start" >&2; cat "$work/sim.out" >&2; exit 1; }
-
-mkdir -p "$work/config"
-echo '{}' > "$work/config/default.json"
-echo '{}' > "$work/config/development.json"
 declare -A port pid
-start_scout() {  # $1 = name, $2... = extra --set arguments
-  local name=$1
-  shift
-  port[$name]=$(free_port)
-  taskset -c 0 "$BIN/src/scout" --env development --config-dir "$work/config" \
-    --set "server.listen=127.0.0.1:${port[$name]}" --set server.threads=1 \
-    --set "upstream.gateway_url=http://127.0.0.1:$SIM_PORT/sync" \
-    --set upstream.app_key=100001 --set upstream.app_secret=bench-secret \
-    --set upstream.tracking_id=bench --set search.cursor_secret=bench-cursor-secret \
-    --set redis.url= "$@" > "$work/$name.out" 2>&1 &
-  pid[$name]=$!
-  pids+=($!)
-  wait_http "127.0.0.1:${port[$name]}/health"
-}
-LIMITS=(--set rate_limit.enabled=true --set rate_limit.per_client.rate_per_s=1000000
-        --set rate_limit.per_client.burst=1000000 --set rate_limit.per_client.per_minute=0)
-NO_PROTECT=(--set rate_limit.enabled=false --set compression.enabled=false)
-start_scout shipped "${LIMITS[@]}"
-start_scout no_access "${LIMITS[@]}" --set log.access.enabled=false
-start_scout text_log "${LIMITS[@]}" --set log.format=text
-start_scout no_metrics "${LIMITS[@]}" --no-metrics
+start_sim
+start_scout shipped "${SHIPPED_LIMITS[@]}"
+start_scout no_access "${SHIPPED_LIMITS[@]}" --set log.access.enabled=false
+start_scout text_log "${SHIPPED_LIMITS[@]}" --set log.format=text
+start_scout no_metrics "${SHIPPED_LIMITS[@]}" --no-metrics
 start_scout no_protect "${NO_PROTECT[@]}"
-start_scout all_off "${NO_PROTECT[@]}" --set log.access.enabled=false --no-metrics
+start_scout all_off "${ALL_OFF[@]}"
 
 SEARCH="${SEARCH:-/search?q=usb&page_size=20}"
 for name in "${!port[@]}"; do curl -fs "127.0.0.1:${port[$name]}$SEARCH" -o /dev/null; done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# $1 = name. Prints "requests/s cpu_us_per_request requests".
-run_wrk() {
-  local before after
-  before=$(cpu_ticks "${pid[$1]}")
-  taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "http://127.0.0.1:${port[$1]}$SEARCH" > "$work/wrk.txt"
-  after=$(cpu_ticks "${pid[$1]}")
-  if grep -q "Non-2xx\|Socket errors" "$work/wrk.txt"; then
-    echo "wrk reported errors:" >&2; cat "$work/wrk.txt" >&2; exit 1
-  fi
-  local rps requests
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
-  requests=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
-  awk -v r="$rps" -v n="$requests" -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN {printf "%s %.2f %d\n", r, t / hz * 1e6 / n, n}'
-}
+# $1 = name. Prints "requests/s cpu_us_per_request p50_ms p99_ms requests".
+run_wrk() { measure "http://127.0.0.1:${port[$1]}$SEARCH" "${pid[$1]}"; }
 
 cases=(shipped no_access text_log no_metrics no_protect all_off)
 for c in "${cases[@]}"; do : > "$work/$c.results"; done
@@ -114,7 +69,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # Every request of the "on" Scout has its line once it has drained (SIGTERM flushes).
-expected=$(awk '{n += $3} END {print n}' "$work/shipped.results")
+expected=$(awk '{n += $5} END {print n}' "$work/shipped.results")
 kill -TERM "${pid[shipped]}"
 wait "${pid[shipped]}" || true
 written=$(grep -c '"logger":"access"' "$work/shipped.out" || true)

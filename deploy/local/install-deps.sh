@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server wrk curl procps python3 util-linux
-  nginx
+  nginx varnish
   prometheus python3-prometheus-client
   chromium fonts-dejavu-core
   python3-yaml python3-jsonschema nodejs npm systemd
