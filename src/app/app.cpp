@@ -93,6 +93,7 @@ search::SearchOptions make_search_options(const config::Config& cfg) {
     options.max_response_bytes = cfg.search.max_response_bytes;
     options.tracking_id = cfg.upstream.tracking_id;
     options.affiliate_link_ttl = std::chrono::seconds(cfg.cache.ttl.affiliate_link_s);
+    options.refresh_ahead_percent = cfg.cache.refresh_ahead_percent;
     options.affiliate_timeout = std::chrono::milliseconds(config::kAffiliateLinkBudgetMs);
     options.cursor_keys.secrets = cfg.search.cursor_secret;
     options.cursor_keys.max_age = std::chrono::seconds(cfg.search.cursor_max_age_s);

@@ -117,6 +117,16 @@ private:
 
 }  // namespace
 
+bool in_refresh_window(
+    const CachedResponse& value, std::chrono::system_clock::time_point now, int percent
+) {
+    const auto fresh_for = value.expires_at - value.fetched_at;
+    if (percent <= 0 || fresh_for <= std::chrono::system_clock::duration::zero()) {
+        return false;
+    }
+    return now >= value.expires_at - fresh_for * std::min(percent, 100) / 100;
+}
+
 std::size_t CachedResponse::bytes() const {
     std::size_t total = sizeof(CachedResponse) + etag.capacity() + content_type.capacity();
     if (body) {

@@ -199,10 +199,13 @@ awaitable<Lookup> TieredCache::get(std::string kind, std::string key, Tiers tier
     return lookup(std::move(kind), std::move(key), false, tiers);
 }
 
-Lookup TieredCache::probe_l1(std::string_view kind, std::string_view key) {
+Lookup TieredCache::probe_l1(
+    std::string_view kind, std::string_view key, int refresh_ahead_percent
+) {
     // Not timed: reading the clock twice would cost about as much as the probe itself.
     auto hit = l1_.get(key);
-    if (!hit) {
+    if (!hit || (refresh_ahead_percent > 0 &&
+                 in_refresh_window(*hit->value, wall_now(), refresh_ahead_percent))) {
         return Lookup{};
     }
     bump(state_for(kind).l1.hits);
@@ -270,6 +273,29 @@ awaitable<Lookup> TieredCache::lookup(
     }
     bump(state.l2.misses);
     co_return Lookup{};
+}
+
+awaitable<std::shared_ptr<const CachedResponse>> TieredCache::adopt_newer_l2(
+    std::string kind, std::string key, system_clock::time_point than
+) {
+    if (!store_usable()) {
+        co_return nullptr;
+    }
+    KindState& state = state_for(kind);
+    auto reply = co_await store_->get(key);
+    if (!reply || !reply->has_value()) {
+        co_return nullptr;
+    }
+    const Now at = now();
+    std::shared_ptr<const CachedResponse> value = accept_l2_value(state, key, **reply, at);
+    if (!value || value->expires_at <= than) {
+        co_return nullptr;
+    }
+    const auto fetched_at = at.to_steady(value->fetched_at);
+    if (l1_.put_at(key, value, value->bytes(), fetched_at, at.to_steady(value->expires_at))) {
+        bump(state.l1.writes);
+    }
+    co_return value;
 }
 
 std::shared_ptr<const CachedResponse> TieredCache::accept_l2_value(

@@ -422,6 +422,7 @@ std::vector<Field> build_table() {
         setting<&C::cache, &CacheConfig::distributed_single_flight>("cache.distributed_single_flight", any_boolean(), kPlain, "With Redis: a short lock lets one instance fetch a miss while the others wait for L2"),
         setting<&C::cache, &CacheConfig::l2_secret>("cache.l2_secret", required_in_production(redis_configured, " and redis.url is set"), kSecret | kTrim, "HMAC key authenticating values in Redis; the same on every instance sharing it; empty = random per process"),
         setting<&C::cache, &CacheConfig::serve_stale_s>("cache.serve_stale_s", int_between(0, 7 * 86'400), kPlain, "Seconds past expiry an entry may be served (stale) when the upstream fails"),
+        setting<&C::cache, &CacheConfig::refresh_ahead_percent>("cache.refresh_ahead_percent", int_between(0, 50), kPlain, "A search page hit in the last this-% of its freshness is served while one background fetch (per key, across instances) replaces it; 0 = off"),
 
         setting<&C::search, &SearchConfig::cursor_secret>("search.cursor_secret", secrets_required_in_production(), kSecret | kTrim, "HMAC keys of pagination cursors: the first signs, every one verifies (rotation); empty = random per process, development and staging only"),
         setting<&C::search, &SearchConfig::cursor_max_age_s>("search.cursor_max_age_s", int_between(1, 30 * 86'400), kPlain, "Seconds a cursor stays valid after it was issued; older ones get 400"),

@@ -88,6 +88,14 @@ monitoring::Family<monitoring::Counter>& affiliate_links(monitoring::Registry& r
     );
 }
 
+monitoring::Family<monitoring::Counter>& refresh_ahead(monitoring::Registry& registry) {
+    return registry.counter(
+        "scout_search_refresh_ahead_total",
+        "Background refreshes of search pages hit near their expiry, by result",
+        {"result"}
+    );
+}
+
 monitoring::Family<monitoring::Counter>& single_flight(monitoring::Registry& registry) {
     return registry.counter(
         "scout_single_flight_total",
@@ -153,7 +161,30 @@ SearchMetrics::SearchMetrics(monitoring::Registry& registry)
                           )
                           .with({})),
       flight_leaders(single_flight(registry).with({"leader"})),
-      flight_waiters(single_flight(registry).with({"waiter"})) {}
+      flight_waiters(single_flight(registry).with({"waiter"})),
+      refreshed(refresh_ahead(registry).with({"ok"})),
+      refresh_failed(refresh_ahead(registry).with({"failed"})),
+      refreshed_elsewhere(refresh_ahead(registry).with({"elsewhere"})) {}
+
+bool RefreshTable::try_claim(const std::string& key, Time now) {
+    const std::lock_guard lock(mutex_);
+    const auto [it, inserted] = keys_.try_emplace(key, Time::max());
+    if (!inserted && it->second > now) {
+        return false;
+    }
+    it->second = Time::max();
+    return true;
+}
+
+void RefreshTable::release(const std::string& key) {
+    const std::lock_guard lock(mutex_);
+    keys_.erase(key);
+}
+
+void RefreshTable::hold(const std::string& key, Time until) {
+    const std::lock_guard lock(mutex_);
+    keys_[key] = until;
+}
 
 SearchService::SearchService(
     upstream::ProductSource& source, SearchShared& shared, SearchOptions options
@@ -161,7 +192,8 @@ SearchService::SearchService(
     : source_(source), shared_(shared), options_(std::move(options)) {}
 
 std::optional<SearchResult> SearchService::search_cached(std::string_view key) {
-    cache::Lookup hit = shared_.cache.probe_l1("search", key);
+    // A page due for its refresh takes search(), which starts it.
+    cache::Lookup hit = shared_.cache.probe_l1("search", key, options_.refresh_ahead_percent);
     if (!hit) {
         return std::nullopt;
     }
@@ -231,6 +263,9 @@ awaitable<SearchResult> SearchService::search(
     cache::Lookup hit = co_await shared_.cache.get(std::move(kind), std::move(lookup_key), use);
     add_phase(result.timings.cache_us, cache_start);
     if (hit) {
+        refresh_if_due(
+            *hit.value, request, position, key, page_id, co_await asio::this_coro::executor
+        );
         result.from_l2 = hit.source == cache::Lookup::Source::kL2;
         result.response = std::move(hit.value);
         result.cache = SearchResult::CacheState::kHit;
@@ -304,6 +339,76 @@ awaitable<SearchService::Claim> SearchService::claim(std::string key, bool l2_us
     std::string kind = "search";
     cache::Lookup again = co_await shared_.cache.get(std::move(kind), std::move(key));
     co_return Claim{std::move(again.value), std::nullopt};
+}
+
+void SearchService::refresh_if_due(
+    const cache::CachedResponse& hit,
+    const SearchRequest& request,
+    const Position& position,
+    const std::string& key,
+    const std::string& page_id,
+    const asio::any_io_executor& executor
+) {
+    const auto now = shared_.cache.wall_now();
+    if (!cache::in_refresh_window(hit, now, options_.refresh_ahead_percent) ||
+        !shared_.refreshing.try_claim(key, now)) {
+        return;
+    }
+    asio::co_spawn(
+        executor, refresh(request, position, key, page_id, hit.expires_at), asio::detached
+    );
+}
+
+awaitable<void> SearchService::refresh(
+    SearchRequest request,
+    Position position,
+    std::string key,
+    std::string page_id,
+    std::chrono::system_clock::time_point expires_at
+) {
+    std::optional<std::string> token;
+    cache::RedisStore* redis = shared_.redis_store;
+    if (redis != nullptr && shared_.distributed_single_flight && redis->available()) {
+        std::string lock_key = "lock:" + key;
+        boost::system::result<std::optional<std::string>> taken =
+            co_await redis->try_lock(std::move(lock_key), lock_ttl());
+        if (taken && !*taken) {
+            // Another instance is fetching the page: this one reads it from L2 once its own
+            // copy expires, and does not ask again before then.
+            shared_.metrics.refreshed_elsewhere.inc();
+            shared_.refreshing.hold(key, expires_at);
+            co_return;
+        }
+        if (taken) {
+            token = std::move(**taken);
+        }
+    }
+    std::shared_ptr<const cache::CachedResponse> newer;
+    if (token) {
+        std::string kind = "search";
+        std::string probe = key;
+        newer =
+            co_await shared_.cache.adopt_newer_l2(std::move(kind), std::move(probe), expires_at);
+    }
+    if (newer) {
+        // Refreshed by another instance between our hit and our lock.
+        shared_.metrics.refreshed_elsewhere.inc();
+        std::string lock_key = "lock:" + key;
+        co_await redis->unlock(std::move(lock_key), std::move(*token));
+        shared_.refreshing.release(key);
+        co_return;
+    }
+    monitoring::Timings phases;
+    std::string store_key = key;
+    Built built = co_await fetch_and_store(
+        std::move(request), std::move(position), std::move(store_key), std::move(page_id), phases
+    );
+    (built ? shared_.metrics.refreshed : shared_.metrics.refresh_failed).inc();
+    if (token && redis != nullptr) {
+        std::string lock_key = "lock:" + key;
+        co_await redis->unlock(std::move(lock_key), std::move(*token));
+    }
+    shared_.refreshing.release(key);
 }
 
 std::chrono::milliseconds SearchService::lock_ttl() const {

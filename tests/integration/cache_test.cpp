@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -456,6 +457,52 @@ TEST(TieredCache, AClientsRequestIdIsEchoedButNeverWrittenIntoACachedPage) {
     const auto minted = http_get(scout.port(), "/search?q=unique+zz2");
     ASSERT_TRUE(minted);
     EXPECT_EQ(json::parse(minted->body)["meta"]["generated_by"], minted->header("x-request-id"));
+}
+
+// ---- refresh-ahead (hot keys never expire under their users) -------------------------------
+
+// Two instances sharing Redis under a steady load on two hot keys for several TTLs: every
+// answer is a hit (no request waits on the upstream), and each key costs one upstream call per
+// refresh, made by one instance: at most one per key every 2 s (TTL 3 s, refreshed in its last
+// 34 %), where one per instance would be twice that.
+TEST(RefreshAhead, HotKeysStayCachedAcrossExpiriesWithOneCallPerKeyPerRefresh) {
+    SimProcess sim({"--latency-ms", "100"});
+    RedisServer redis;
+    const std::vector<std::pair<std::string, std::string>> refresh = {
+        {"cache.ttl.search_s", "3"}, {"cache.refresh_ahead_percent", "34"}};
+    ScoutProcess a(with_redis(sim, redis, refresh));
+    ScoutProcess b(with_redis(sim, redis, refresh));
+    ASSERT_TRUE(wait_l2_ready(a));
+    ASSERT_TRUE(wait_l2_ready(b));
+    const std::vector<std::string> targets = {
+        "/search?q=usb+cable&page_size=4&affiliate=false",
+        "/search?q=phone+case&page_size=4&affiliate=false"};
+    for (const std::string& target : targets) {
+        ASSERT_EQ(search(a, target).status, 200);
+    }
+    const long before = sim.calls(kProductQuery);
+    const auto start = std::chrono::steady_clock::now();
+    const auto run_for = seconds(8);
+    std::map<std::string, int> not_hits;  // "status X-Cache" -> count
+    int answers = 0;
+    while (std::chrono::steady_clock::now() - start < run_for) {
+        for (const std::string& target : targets) {
+            for (const ScoutProcess* scout : {&a, &b}) {
+                const HttpResponse r = search(*scout, target);
+                ++answers;
+                if (r.status != 200 || r.header("x-cache") != "HIT") {
+                    ++not_hits[std::to_string(r.status) + " " + r.header("x-cache")];
+                }
+            }
+        }
+        std::this_thread::sleep_for(milliseconds(25));
+    }
+    const long calls = sim.calls(kProductQuery) - before;
+    EXPECT_TRUE(not_hits.empty()) << not_hits.size() << " kinds of answer other than a HIT, of "
+                                  << answers << "; first: " << not_hits.begin()->first << " x"
+                                  << not_hits.begin()->second;
+    EXPECT_GE(calls, 2 * 2) << "each key refreshed at least twice in 8 s";
+    EXPECT_LE(calls, 2 * 5) << "one refresh per key every 2 s at most, by one instance";
 }
 
 }  // namespace

@@ -26,6 +26,13 @@ struct CachedResponse {
     [[nodiscard]] std::size_t bytes() const;
 };
 
+// Whether `value` is within the last `percent` % of its freshness at `now`: time to fetch its
+// successor so that it is replaced before it expires. False for percent <= 0 and for a value
+// without a freshness period.
+[[nodiscard]] bool in_refresh_window(
+    const CachedResponse& value, std::chrono::system_clock::time_point now, int percent
+);
+
 // Builds a response ready to cache: strong ETag of `body`, and a gzip copy when the body has
 // at least `gzip_min_bytes` and compression actually makes it smaller. Times are left at the
 // epoch (TieredCache::put fills them).

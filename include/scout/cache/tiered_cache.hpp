@@ -126,9 +126,13 @@ public:
     awaitable<Lookup> get(std::string kind, std::string key, Tiers tiers = Tiers::kBoth);
 
     // A fresh value from L1 only, without suspending: the cache-hit fast path. A hit is
-    // counted; a miss is not (the caller falls back to get(), which counts it). Not timed:
-    // the read duration covers get() and get_stale() reads only.
-    [[nodiscard]] Lookup probe_l1(std::string_view kind, std::string_view key);
+    // counted; a miss is not (the caller falls back to get(), which counts it), nor is a value
+    // in its last `refresh_ahead_percent` % of freshness, which this treats as a miss so that
+    // the caller's get() path starts its refresh. Not timed: the read duration covers get()
+    // and get_stale() reads only.
+    [[nodiscard]] Lookup probe_l1(
+        std::string_view kind, std::string_view key, int refresh_ahead_percent = 0
+    );
 
     // A fresh or stale value (Lookup::stale), L1 then L2: for when the upstream failed.
     awaitable<Lookup> get_stale(std::string kind, std::string key);
@@ -151,6 +155,13 @@ public:
     // The counters `kind` is recorded under ("other" for unlisted kinds).
     [[nodiscard]] KindStats stats(std::string_view kind) const;
     [[nodiscard]] LruStats l1_stats() const { return l1_.stats(); }
+
+    // For a refresh-ahead holding the page's lock: the L2 value of `key` if it expires after
+    // `than` (another instance refreshed the page meanwhile), also put into L1 in place of the
+    // older copy; null otherwise (the caller fetches the page itself).
+    awaitable<std::shared_ptr<const CachedResponse>> adopt_newer_l2(
+        std::string kind, std::string key, std::chrono::system_clock::time_point than
+    );
 
     // Current wall-clock time as this cache sees it.
     [[nodiscard]] std::chrono::system_clock::time_point wall_now() const;

@@ -145,6 +145,8 @@ struct CacheConfig {
         int affiliate_link_s = 86'400;  // a generated affiliate link is reused this long
     } ttl;
     int serve_stale_s = 3'600;  // past expiry, served (marked stale) when the upstream fails
+    // A search hit in the last this-% of its freshness starts one background refresh.
+    int refresh_ahead_percent = 10;
     bool distributed_single_flight = true;  // with Redis: one instance fetches, others wait
     std::string l2_secret;  // secret: HMAC key of Redis values; empty = random per process
 };

@@ -26,9 +26,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -49,6 +51,8 @@ struct SearchOptions {
     std::string tracking_id;                            // for link.generate
     std::chrono::milliseconds affiliate_timeout{1000};  // link generation budget per page
     std::chrono::milliseconds affiliate_link_ttl{std::chrono::hours(24)};
+    // A hit in the last this-% of its freshness starts a background refresh; 0 = off.
+    int refresh_ahead_percent = 0;
 };
 
 // The search pipeline's own counts (cache and upstream count theirs), in the registry:
@@ -58,6 +62,8 @@ struct SearchOptions {
 //   scout_affiliate_links_total{result}          products needing a link: generated | missing
 //   scout_affiliate_link_cache_hits_total        links found in the link cache
 //   scout_single_flight_total{role}              leader (fetched) | waiter (joined a fetch)
+//   scout_search_refresh_ahead_total{result}     background refreshes of hot pages: ok |
+//                                                failed | elsewhere (another instance's lock)
 // Thread-safe.
 struct SearchMetrics {
     explicit SearchMetrics(monitoring::Registry& registry);
@@ -72,6 +78,26 @@ struct SearchMetrics {
     monitoring::Counter& link_cache_hits;
     monitoring::Counter& flight_leaders;
     monitoring::Counter& flight_waiters;
+    monitoring::Counter& refreshed;
+    monitoring::Counter& refresh_failed;
+    monitoring::Counter& refreshed_elsewhere;
+};
+
+// Keys whose refresh-ahead this process has under way, or leaves to another instance until
+// a given time (one refresh per key). Thread-safe.
+class RefreshTable {
+public:
+    using Time = std::chrono::system_clock::time_point;
+
+    // True if the caller now owns the refresh of `key`; it then calls release() or hold().
+    [[nodiscard]] bool try_claim(const std::string& key, Time now);
+    void release(const std::string& key);
+    // Another instance refreshes `key`: no claim on it here before `until`.
+    void hold(const std::string& key, Time until);
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, Time> keys_;  // key -> claimed until (max: in progress)
 };
 
 // Shared by all workers of a process.
@@ -95,6 +121,7 @@ struct SearchShared {
     cache::LruCache<std::shared_ptr<const std::string>> links;  // product URL -> affiliate link
     SearchMetrics metrics;
     cache::SingleFlight<upstream::Result<std::shared_ptr<const cache::CachedResponse>>> flights;
+    RefreshTable refreshing;
     Vocabulary vocabulary;
 };
 
@@ -208,6 +235,24 @@ private:
     // poll L2 until the page appears, the lock is free again (then one of them takes it) or
     // lock_ttl() has passed (then they fetch without it). Redis failing ends the wait.
     awaitable<Claim> wait_for_peer(std::string key);
+    // On a hit in its refresh window (SearchOptions::refresh_ahead_percent): one background
+    // refresh per key in this process (RefreshTable) and, with Redis, across instances (the
+    // single-flight lock, not waited for: its holder is already fetching the page).
+    void refresh_if_due(
+        const cache::CachedResponse& hit,
+        const SearchRequest& request,
+        const Position& position,
+        const std::string& key,
+        const std::string& page_id,
+        const asio::any_io_executor& executor
+    );
+    awaitable<void> refresh(
+        SearchRequest request,
+        Position position,
+        std::string key,
+        std::string page_id,
+        std::chrono::system_clock::time_point expires_at
+    );
     // How long the lock may live: the upstream timeout + the links budget + a margin.
     [[nodiscard]] std::chrono::milliseconds lock_ttl() const;
     // What SearchResult::l2 reports: "disabled", "ok" or "unavailable".

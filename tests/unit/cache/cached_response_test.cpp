@@ -88,6 +88,24 @@ void expect_same(const CachedResponse& a, const CachedResponse& b) {
     EXPECT_EQ(a.expires_at, b.expires_at);
 }
 
+TEST(CachedResponse, RefreshWindowIsTheLastPercentOfFreshness) {
+    using std::chrono::seconds;
+    CachedResponse value;
+    value.fetched_at = std::chrono::system_clock::time_point(seconds(1'000));
+    value.expires_at = value.fetched_at + seconds(300);
+    const auto at = [&](int s) { return value.fetched_at + seconds(s); };
+    EXPECT_FALSE(in_refresh_window(value, at(0), 10));
+    EXPECT_FALSE(in_refresh_window(value, at(269), 10));
+    EXPECT_TRUE(in_refresh_window(value, at(270), 10));
+    EXPECT_TRUE(in_refresh_window(value, at(299), 10));
+    EXPECT_TRUE(in_refresh_window(value, at(150), 50));
+    EXPECT_FALSE(in_refresh_window(value, at(299), 0)) << "0 = off";
+    EXPECT_FALSE(in_refresh_window(value, at(299), -5));
+    EXPECT_TRUE(in_refresh_window(value, at(0), 1000)) << "over 100 means the whole period";
+    value.expires_at = value.fetched_at;  // no freshness period: nothing to refresh ahead of
+    EXPECT_FALSE(in_refresh_window(value, at(0), 10));
+}
+
 TEST(CachedResponse, EncodeDecodeRoundTripsWithAndWithoutGzip) {
     for (const bool with_gzip : {true, false}) {
         const CachedResponse original = sample(with_gzip);

@@ -136,6 +136,18 @@ TEST_F(TieredCacheTest, ProbeL1ServesFreshL1ValuesWithoutAskingL2) {
     EXPECT_EQ(stats.l1.latency_count, 0U);  // probes are not timed
 }
 
+TEST_F(TieredCacheTest, ProbeL1LeavesAValueInItsRefreshWindowToTheFullPath) {
+    TieredCache cache(options(), &store_, clock_, wall_);  // TTL 60 s
+    put(cache, key_, R"({"products":[4]})");
+    clock_.advance(53s);  // 7 s left: outside the last 10 %
+    EXPECT_TRUE(cache.probe_l1("search", key_, 10));
+    clock_.advance(2s);  // 5 s left: inside it
+    EXPECT_FALSE(cache.probe_l1("search", key_, 10));
+    EXPECT_TRUE(cache.probe_l1("search", key_, 0)) << "0 = refresh-ahead off";
+    EXPECT_EQ(cache.stats("search").l1.hits, 2U) << "the value left to get() is not counted";
+    EXPECT_TRUE(get(cache, key_)) << "get() still serves it: it is fresh";
+}
+
 TEST_F(TieredCacheTest, L2HitFillsL1AndKeepsTheValuesAgeAndExpiry) {
     TieredCache writer(options(), &store_, clock_, wall_);
     const auto stored = put(writer, key_, R"({"products":[2]})");

@@ -508,6 +508,7 @@ std::vector<BadValue> bad_values() {
         {"cache.ttl.search_s", "-1"},
         {"cache.ttl.affiliate_link_s", "2592001"},
         {"cache.serve_stale_s", "604801"},
+        {"cache.refresh_ahead_percent", "51"},
         {"cache.distributed_single_flight", "maybe"},
         {"search.max_response_bytes", "100"},
         {"search.max_price", "0"},

@@ -139,6 +139,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"cache.ttl.search_s", "61"},
         {"cache.ttl.affiliate_link_s", "3601"},
         {"cache.serve_stale_s", "62"},
+        {"cache.refresh_ahead_percent", "25"},
         {"cache.distributed_single_flight", "false"},
         {"cache.l2_secret", "l2-key"},
         {"search.cursor_secret", "cursor-key"},
@@ -259,6 +260,7 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.cache.ttl.search_s, 61);
     EXPECT_EQ(c.cache.ttl.affiliate_link_s, 3601);
     EXPECT_EQ(c.cache.serve_stale_s, 62);
+    EXPECT_EQ(c.cache.refresh_ahead_percent, 25);
     EXPECT_FALSE(c.cache.distributed_single_flight);
     EXPECT_EQ(c.cache.l2_secret, "l2-key");
     EXPECT_EQ(c.search.cursor_secret, std::vector<std::string>{"cursor-key"});

@@ -375,5 +375,70 @@ TEST(SearchServiceFeatures, EnhancedCachingOffServesNoStalePage) {
     ASSERT_TRUE(failed.upstream);
 }
 
+// A hot page is replaced before it expires: a hit in the last 10 % of its freshness is served
+// from the cache while one background fetch replaces it; the next hits find the new page.
+TEST(SearchServiceRefreshAhead, AHitNearExpiryIsServedAndRefreshedOnceInTheBackground) {
+    using namespace std::chrono_literals;
+    asio::io_context io;
+    test::ManualClock clock;
+    cache::TieredCacheOptions options;
+    options.kinds["search"].ttl = 60s;
+    cache::TieredCache cache(options, nullptr, clock, [&clock] {
+        return std::chrono::system_clock::time_point(1'700'000'000s) +
+               std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                   clock.now().time_since_epoch()
+               );
+    });
+    monitoring::Registry metrics;
+    SearchShared shared(cache, metrics, {});
+    FakeProductSource source;
+    SearchOptions search_options;
+    search_options.cursor_keys.secrets = {"test-secret"};
+    search_options.refresh_ahead_percent = 10;
+    SearchService service(source, shared, search_options);
+    SearchRequest r;
+    r.q = "cable";
+    r.currency = "USD";
+    r.affiliate = false;
+    const auto search = [&] { return test::run_co(io, service.search(r, "rid", "page-id")); };
+
+    const SearchResult first = search();
+    ASSERT_TRUE(first.response);
+    const std::size_t fetches = source.asked.size();
+    clock.advance(50s);  // 10 s left: not yet
+    EXPECT_EQ(search().cache, SearchResult::CacheState::kHit);
+    EXPECT_TRUE(service.search_cached(first.key));
+    EXPECT_EQ(source.asked.size(), fetches);
+
+    clock.advance(5s);  // 5 s left: due
+    EXPECT_FALSE(service.search_cached(first.key)) << "the fast path leaves it to search()";
+    const SearchResult due = search();  // runs the io until the background refresh is done
+    EXPECT_EQ(due.cache, SearchResult::CacheState::kHit);
+    EXPECT_EQ(due.response, first.response) << "answered with the cached page, not the new one";
+    EXPECT_EQ(source.asked.size(), 2 * fetches) << "one refresh";
+    EXPECT_EQ(shared.metrics.refreshed.value(), 1U);
+
+    clock.advance(10s);  // past the first page's expiry: the new one is fresh, not due
+    const std::optional<SearchResult> after = service.search_cached(first.key);
+    ASSERT_TRUE(after);
+    EXPECT_NE(after->response, first.response);
+    EXPECT_EQ(search().cache, SearchResult::CacheState::kHit);
+    EXPECT_EQ(source.asked.size(), 2 * fetches);
+}
+
+TEST(SearchServiceRefreshAhead, OneRefreshPerKeyAtATimeAndNoneWhileAnotherInstanceHasIt) {
+    using namespace std::chrono_literals;
+    RefreshTable table;
+    const RefreshTable::Time now{1'700'000'000s};
+    EXPECT_TRUE(table.try_claim("k1", now));
+    EXPECT_FALSE(table.try_claim("k1", now + 1h)) << "in progress until released";
+    EXPECT_TRUE(table.try_claim("k2", now));
+    table.release("k1");
+    EXPECT_TRUE(table.try_claim("k1", now));
+    table.hold("k1", now + 30s);
+    EXPECT_FALSE(table.try_claim("k1", now + 29s));
+    EXPECT_TRUE(table.try_claim("k1", now + 30s));
+}
+
 }  // namespace
 }  // namespace scout::search
