@@ -93,8 +93,11 @@ def read_inventory(path):
         with open(path) as f:
             text = f.read()
     else:
-        text = subprocess.run(["bash", CLUSTER_SH, "instances"], check=True, timeout=30,
-                              capture_output=True, text=True).stdout
+        listed = subprocess.run(["bash", CLUSTER_SH, "instances"], timeout=30,
+                                capture_output=True, text=True)
+        if listed.returncode != 0:
+            raise Stop(f"cluster.sh instances: {listed.stderr.strip()}")
+        text = listed.stdout
     instances = []
     for line in text.splitlines():
         fields = line.split()
@@ -208,11 +211,13 @@ def prepare(instances, flag):
         except Breach as e:
             raise Stop(str(e)) from None
         enabled = flag_gauge(samples, "scout_feature_flag_enabled", flag)
+        percent = flag_gauge(samples, "scout_feature_flag_rollout_percent", flag)
+        if enabled is None or percent is None:
+            raise Stop(f"{instance.name}: /metrics has no scout_feature_flag_* for {flag}")
         if enabled != 1:
             raise Stop(f"{instance.name}: features.{flag}.enabled is not true there: a rollout "
                        f"would change nothing")
-        instance.previous_percent = int(flag_gauge(
-            samples, "scout_feature_flag_rollout_percent", flag))
+        instance.previous_percent = int(percent)
         say(f"{instance.name}: pid {instance.pid}, {instance.url}, {instance.config}, "
             f"rollout_percent now {instance.previous_percent}")
 

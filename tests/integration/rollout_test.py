@@ -6,7 +6,8 @@ Scout instances behind nginx, one redis-server, one scout-sim, on 127.0.0.1).
      arm (scout_feature_requests_total{flag="retry_logic",arm="on"} rises, "off" does not);
   2. data_validation from 0 % with scout-sim failing every call (its fault API) under a load of
      new searches: the 5xx ratio breaches at the first stage, the script exits 1, every file
-     is back byte for byte and every instance serves the "off" arm again.
+     is back byte for byte and every instance serves the "off" arm again;
+  3. an inventory naming an instance that does not answer: exit 2, no file touched.
 Outcomes are asserted, never latencies. Standard library only: /usr/bin/python3.
 Environment: CLUSTER_SCOUT_BIN, CLUSTER_SIM_BIN (the binaries to run).
 """
@@ -21,7 +22,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from cluster_test import ROOT, Cluster, in_background, metric, warm_hot_words  # noqa: E402
-from stack import fetch, hot_path, open_loop, search_path  # noqa: E402
+from stack import fetch, free_port, hot_path, open_loop, search_path  # noqa: E402
 
 ROLLOUT = os.path.join(ROOT, "deploy", "rollout.py")
 RATE = 10  # requests/s through nginx during a rollout
@@ -127,6 +128,23 @@ def check_breach_rolls_back(cluster):
     print("breach: rolled back, files restored, every instance serves the previous arm")
 
 
+def check_refuses_unhealthy_instance(cluster):
+    """An instance that does not answer before the start: exit 2, no file touched."""
+    listed = subprocess.run(["bash", os.path.join(ROOT, "deploy", "local", "cluster.sh"),
+                             "instances"], env=cluster.env, check=True, timeout=30,
+                            capture_output=True, text=True).stdout.splitlines()
+    name, pid, _, config, token = listed[2].split()
+    listed[2] = f"{name} {pid} http://127.0.0.1:{free_port()} {config} {token}"
+    inventory = os.path.join(cluster.dir, "inventory")
+    with open(inventory, "w") as f:
+        f.write("\n".join(listed) + "\n")
+    before = [read_bytes(path) for path in config_files(cluster)]
+    code, out = rollout(cluster, "quality_ranking", "--inventory", inventory, "--soak-s", "0")
+    assert code == 2 and "nothing changed" in out, f"exit {code}"
+    assert [read_bytes(path) for path in config_files(cluster)] == before
+    print("an unreachable instance: nothing changed, exit 2")
+
+
 def main():
     for var in ("CLUSTER_SCOUT_BIN", "CLUSTER_SIM_BIN"):
         if not os.environ.get(var):
@@ -137,6 +155,7 @@ def main():
         warm_hot_words(cluster)
         check_rollout_to_100(cluster)
         check_breach_rolls_back(cluster)
+        check_refuses_unhealthy_instance(cluster)
     finally:
         running = cluster.stop()
     assert not running, f"still running after cluster.sh stopped: {running}"
