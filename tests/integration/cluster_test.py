@@ -314,22 +314,26 @@ def check_sigkill(cluster):
     cluster.run("restart", "2")  # back to three before stopping
 
 
-def main():
+def run_checks(name, checks):
+    """Starts cluster.sh, runs each check(cluster) in order, stops it and asserts that nothing
+    it started still runs."""
     for var in ("CLUSTER_SCOUT_BIN", "CLUSTER_SIM_BIN"):
         if not os.environ.get(var):
             sys.exit(f"{var} is not set")
     cluster = Cluster()
     try:
         cluster.start()
-        check_shared_cache(cluster)
-        check_shared_quota(cluster)
-        warm_hot_words(cluster)
-        check_rolling_restart(cluster)
-        check_sigkill(cluster)
+        for check in checks:
+            check(cluster)
     finally:
         running = cluster.stop()
     assert not running, f"still running after cluster.sh stopped: {running}"
-    print("cluster test: passed")
+    print(f"{name}: passed")
+
+
+def main():
+    run_checks("cluster test", [check_shared_cache, check_shared_quota, warm_hot_words,
+                                check_rolling_restart, check_sigkill])
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from cluster_test import ROOT, Cluster, in_background, metric, warm_hot_words  # noqa: E402
+from cluster_test import ROOT, in_background, metric, run_checks, warm_hot_words  # noqa: E402
 from stack import fetch, free_port, hot_path, open_loop, search_path  # noqa: E402
 
 ROLLOUT = os.path.join(ROOT, "deploy", "rollout.py")
@@ -146,20 +146,8 @@ def check_refuses_unhealthy_instance(cluster):
 
 
 def main():
-    for var in ("CLUSTER_SCOUT_BIN", "CLUSTER_SIM_BIN"):
-        if not os.environ.get(var):
-            sys.exit(f"{var} is not set")
-    cluster = Cluster()
-    try:
-        cluster.start()
-        warm_hot_words(cluster)
-        check_rollout_to_100(cluster)
-        check_breach_rolls_back(cluster)
-        check_refuses_unhealthy_instance(cluster)
-    finally:
-        running = cluster.stop()
-    assert not running, f"still running after cluster.sh stopped: {running}"
-    print("rollout test: passed")
+    run_checks("rollout test", [warm_hot_words, check_rollout_to_100, check_breach_rolls_back,
+                                check_refuses_unhealthy_instance])
 
 
 if __name__ == "__main__":
