@@ -243,7 +243,8 @@ def check(instances, flag, args, final):
     for instance in instances:
         status, body = instance.http("/health/detailed")
         if status != 200:
-            raise Breach(f"{instance.name}: /health/detailed -> {status or 'no answer'} {body[:200]}")
+            raise Breach(f"{instance.name}: /health/detailed -> {status or 'no answer'} "
+                         f"{body[:200]}")
         seen = since(counters(instance.metrics(), flag, args.routes), instance.baseline)
         ratio = seen["errors"] / seen["requests"] if seen["requests"] else 0.0
         if final:
