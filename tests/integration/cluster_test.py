@@ -226,7 +226,8 @@ def check_shared_quota(cluster):
     assert calls > 0 and 200 in kinds, "no miss was served"
     assert rejected > 0, "the quota never refused a call: the run did not test its bound"
     # Margin: one more burst (calls already granted when the window opened or closed).
-    assert calls <= allowed + burst, f"{calls} upstream calls, one shared quota allows {allowed:.0f}"
+    assert calls <= allowed + burst, \
+        f"{calls} upstream calls, one shared quota allows {allowed:.0f}"
 
 
 def steady_load(port, running, min_s, max_s):
