@@ -6,12 +6,17 @@
 #   deploy/local/cluster.sh stop         stop a cluster started from another terminal
 #   deploy/local/cluster.sh restart N    SIGTERM instance N (1-3), wait for it, start it again
 #   deploy/local/cluster.sh status       print the addresses and which processes are alive
+#   deploy/local/cluster.sh instances    one line per instance for scripts (deploy/rollout.py):
+#                                        name pid url config-file admin-token-file
 #
 # nginx balances round robin, marks an instance failed for fail_timeout after max_fails
 # errors (passive health checks), retries idempotent requests on the next instance on an
 # error, a timeout, 502 or 503 (a draining instance answers 503), and keeps connections to
 # the instances alive. The instances share cache.l2_secret (a value one wrote to Redis is
 # trusted by the others) and search.cursor_secret (a cursor from one works on the others).
+# Each instance has its own configuration folder, $CLUSTER_DIR/scout-N/ (its development.json
+# is the file to edit before a SIGHUP; a restart keeps it), and all share one admin token,
+# made at start in $CLUSTER_DIR/admin.token (mode 600) and given to Scout by environment.
 #
 # Knobs (environment): CLUSTER_DIR (state, logs; default /tmp/scout-cluster-$UID),
 # CLUSTER_SCOUT_BIN and CLUSTER_SIM_BIN (use these binaries, skip the build),
@@ -162,19 +167,34 @@ start_redis() {
   wait_for redis-server 10 redis-cli -p "$REDIS_PORT" ping
 }
 
+config_dir() { echo "$DIR/scout-$1"; }
+
+write_admin_token() {
+  (umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$DIR/admin.token")
+}
+
 start_instance() {  # $1 = 1..INSTANCES
-  local port
+  local port config
   port=$(instance_port "$1")
-  mkdir -p "$DIR/config"
-  echo '{}' >"$DIR/config/default.json"
-  echo '{}' >"$DIR/config/development.json"
-  # Shared secrets: every instance trusts the others' Redis values and cursors.
-  launch "scout-$1" "$SCOUT_BIN" --env development --config-dir "$DIR/config" \
+  config=$(config_dir "$1")
+  mkdir -p "$config"
+  # Written once: what was changed there (a feature flag's rollout) survives a restart.
+  [ -f "$config/default.json" ] || echo '{}' >"$config/default.json"
+  [ -f "$config/development.json" ] || echo '{}' >"$config/development.json"
+  # The outbound quota is one bucket in Redis; should Redis fail, each instance paces at its
+  # share (instances_hint), so the three together still keep to the quota. Redis commands get
+  # 500 ms (50 by default): on a loaded machine a slow reply is not an outage, and each one
+  # counted as an outage would switch the quota to the local shares for a second.
+  # Shared secrets: every instance trusts the others' Redis values and cursors. The token goes
+  # by environment (exported to the command for this call only), never on a command line.
+  SCOUT_ADMIN_TOKEN="$(cat "$DIR/admin.token")" launch "scout-$1" \
+    "$SCOUT_BIN" --env development --config-dir "$config" \
     --set "server.listen=127.0.0.1:$port" \
     --set "upstream.gateway_url=http://127.0.0.1:$SIM_PORT/sync" \
     --set "upstream.app_key=$APP_KEY" --set "upstream.app_secret=$APP_SECRET" \
     --set upstream.tracking_id=cluster \
     --set "redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
+    --set "upstream.quota.instances_hint=$INSTANCES" --set redis.command_timeout_ms=500 \
     --set cache.l2_secret=cluster-l2-secret --set search.cursor_secret=cluster-cursor-secret \
     --set log.level=warn --set log.format=json
   wait_for "scout-$1" 120 curl -fs "http://127.0.0.1:$port/health"
@@ -219,11 +239,14 @@ up() {
     [ -e "$f" ] && alive "$(cat "$f")" && die "a cluster is already running in $DIR (cluster.sh stop)"
   done
   write_ports
+  write_admin_token
   {
     echo "SCOUT_BIN=$SCOUT_BIN"
     echo "SIM_BIN=$SIM_BIN"
   } >"$DIR/binaries.env"
   load_ports
+  # A new cluster starts from empty configuration files (a restart keeps them).
+  for i in $(seq 1 $INSTANCES); do rm -f "$(config_dir "$i")"/*.json; done
   trap 'exit 0' INT TERM # the EXIT trap stops what was started
   trap stop_all EXIT
   start_sim
@@ -272,5 +295,12 @@ case "${1:-up}" in
       if alive "$(cat "$f")"; then echo "  $(basename "$f"): running"; else echo "  $(basename "$f"): stopped"; fi
     done
     ;;
-  *) die "usage: cluster.sh [up|stop|restart N|status]" ;;
+  instances)
+    load_ports
+    for i in $(seq 1 $INSTANCES); do
+      echo "scout-$i $(pid_of "scout-$i") http://127.0.0.1:$(instance_port "$i")" \
+        "$(config_dir "$i")/development.json $DIR/admin.token"
+    done
+    ;;
+  *) die "usage: cluster.sh [up|stop|restart N|status|instances]" ;;
 esac

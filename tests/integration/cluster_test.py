@@ -5,6 +5,8 @@ Checks that the three behave as one:
   1. a miss served by one instance is a hit on the others, and the same new search sent to
      the three at once is fetched once (one upstream call per key, read from scout-sim's
      /__sim/stats); a cursor from one instance works on another;
+  1b. the outbound quota (upstream.quota.*, one bucket in Redis) holds for the three together:
+     distinct misses sent to all three at once reach scout-sim no faster than one quota allows;
   2. a rolling restart (cluster.sh restart 1, 2, 3: SIGTERM, wait, start) under a steady load
      through nginx loses no request;
   3. one instance killed with SIGKILL under load: nginx routes around it and fewer than 1 % of
@@ -75,6 +77,18 @@ class Cluster:
         url = f"http://127.0.0.1:{self.ports['SIM_PORT']}/__sim/stats"
         with urllib.request.urlopen(url, timeout=5) as r:
             return json.loads(r.read())
+
+    def requests_upstream(self):
+        return self.sim_stats()["requests_total"]
+
+    def metrics(self, i):
+        """Instance i's Prometheus text (the admin token cluster.sh made)."""
+        with open(os.path.join(self.dir, "admin.token")) as f:
+            token = f.read().strip()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.instance(i)}/metrics",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.read().decode()
 
     def queries(self):
         return self.sim_stats()["calls"].get("aliexpress.affiliate.product.query", 0)
@@ -159,6 +173,61 @@ def check_shared_cache(cluster):
     second = get_json(cluster.instance(3), first_page + "&cursor=" + cursor)
     assert second["page"]["size"] == page["page"]["size"]
     print("shared cache: one upstream call per key across three instances; cursors shared")
+
+
+def metric(text, sample):
+    """The value of one sample line (`name{labels}`) in Prometheus text; 0 when absent."""
+    for line in text.splitlines():
+        if line.startswith(sample + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def quota_rejected(text):
+    return sum(float(line.split()[-1]) for line in text.splitlines()
+               if line.startswith("scout_upstream_quota_rejected_total{"))
+
+
+def quota_settings(cluster):
+    """upstream.quota.* as the instances load them (no --set of cluster.sh touches them)."""
+    out = subprocess.run([os.environ["CLUSTER_SCOUT_BIN"], "--env", "development", "--config-dir",
+                          os.path.join(cluster.dir, "scout-1"), "--print-config"],
+                         check=True, timeout=60, capture_output=True, text=True).stdout
+    return json.loads(out)["upstream"]["quota"]
+
+
+def check_shared_quota(cluster):
+    quota = quota_settings(cluster)
+    rate, burst = quota["rate_per_s"], quota["burst"]
+    rejected_before = sum(quota_rejected(cluster.metrics(i)) for i in (1, 2, 3))
+    # Distinct misses, a third to each instance, all at once: far more than one quota allows
+    # in the run, so each instance alone (its own bucket) would let through up to 3 times more.
+    paths = [search_path(f"quota {HOT_WORDS[n % len(HOT_WORDS)]} {n}") for n in range(90)]
+    before = cluster.requests_upstream()
+    started = time.monotonic()
+
+    async def all_at_once():
+        return await asyncio.gather(*(fetch(cluster.instance(1 + n % 3), path, {}, 30)
+                                      for n, path in enumerate(paths)))
+    statuses = [status for status, _, _ in asyncio.run(all_at_once())]
+    seconds = time.monotonic() - started
+    calls = cluster.requests_upstream() - before
+    texts = [cluster.metrics(i) for i in (1, 2, 3)]
+    rejected = sum(quota_rejected(t) for t in texts) - rejected_before
+    allowed = burst + rate * seconds
+    kinds = {s: statuses.count(s) for s in set(statuses)}
+    print(f"shared quota: {calls} upstream calls in {seconds:.1f} s from {len(paths)} misses "
+          f"on three instances (one quota allows {allowed:.0f}: burst {burst} + {rate:g}/s); "
+          f"answers {kinds}, {rejected:.0f} refused by the quota")
+    for i, text in zip((1, 2, 3), texts):
+        # Local mode (Redis slow or gone) would be each instance's share: not what is tested.
+        assert metric(text, 'scout_upstream_quota_mode{mode="redis"}') == 1, \
+            f"instance {i} did not pace through Redis (fell back to its local share)"
+    assert calls > 0 and 200 in kinds, "no miss was served"
+    assert rejected > 0, "the quota never refused a call: the run did not test its bound"
+    # Margin: one more burst (calls already granted when the window opened or closed).
+    assert calls <= allowed + burst, \
+        f"{calls} upstream calls, one shared quota allows {allowed:.0f}"
 
 
 def steady_load(port, running, min_s, max_s):
@@ -246,21 +315,26 @@ def check_sigkill(cluster):
     cluster.run("restart", "2")  # back to three before stopping
 
 
-def main():
+def run_checks(name, checks):
+    """Starts cluster.sh, runs each check(cluster) in order, stops it and asserts that nothing
+    it started still runs."""
     for var in ("CLUSTER_SCOUT_BIN", "CLUSTER_SIM_BIN"):
         if not os.environ.get(var):
             sys.exit(f"{var} is not set")
     cluster = Cluster()
     try:
         cluster.start()
-        check_shared_cache(cluster)
-        warm_hot_words(cluster)
-        check_rolling_restart(cluster)
-        check_sigkill(cluster)
+        for check in checks:
+            check(cluster)
     finally:
         running = cluster.stop()
     assert not running, f"still running after cluster.sh stopped: {running}"
-    print("cluster test: passed")
+    print(f"{name}: passed")
+
+
+def main():
+    run_checks("cluster test", [check_shared_cache, check_shared_quota, warm_hot_words,
+                                check_rolling_restart, check_sigkill])
 
 
 if __name__ == "__main__":
