@@ -1,7 +1,7 @@
 #include <scout/http/response.hpp>
+#include <scout/log/json_text.hpp>
 
 #include <boost/beast/http/field.hpp>
-#include <nlohmann/json.hpp>
 
 #include <array>
 #include <chrono>
@@ -20,13 +20,18 @@ Response json_response(Status status, std::string body, unsigned version) {
 std::string error_body(
     std::string_view code, std::string_view message, std::string_view request_id
 ) {
-    nlohmann::json body;
-    auto& error = body["error"];
-    error["code"] = code;
-    error["message"] = message;
-    error["request_id"] = request_id;
-    // Replace rather than throw on invalid UTF-8 that a client may have sent us.
-    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    // Written directly (no JSON document built): a flood of 429s is answered at the cost of
+    // a /health. Invalid UTF-8 a client sent (echoed in a message) becomes U+FFFD.
+    std::string body;
+    body.reserve(64 + code.size() + message.size() + request_id.size());
+    body += R"({"error":{"code":)";
+    log::append_json_string(body, code);
+    body += R"(,"message":)";
+    log::append_json_string(body, message);
+    body += R"(,"request_id":)";
+    log::append_json_string(body, request_id);
+    body += "}}";
+    return body;
 }
 
 std::string format_http_date(std::time_t time) {

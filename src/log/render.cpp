@@ -2,6 +2,8 @@
 // timestamps. No state; every function is thread-safe.
 #include "log/render.hpp"
 
+#include <scout/log/json_text.hpp>
+
 #include <array>
 #include <charconv>
 #include <cmath>

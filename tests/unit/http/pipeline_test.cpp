@@ -146,5 +146,12 @@ TEST(ErrorBody, HasCodeMessageAndRequestIdAndSurvivesInvalidUtf8) {
     EXPECT_NE(body["error"]["message"].get<std::string>().find("byte \"q\""), std::string::npos);
 }
 
+TEST(ErrorBody, IsCompactJsonWithControlCharactersEscaped) {
+    EXPECT_EQ(
+        error_body("rate_limited", "tab\there\nand \\ \x01", "r-1"),
+        R"({"error":{"code":"rate_limited","message":"tab\there\nand \\ \u0001","request_id":"r-1"}})"
+    );
+}
+
 }  // namespace
 }  // namespace scout::http
