@@ -155,6 +155,41 @@ SearchMetrics::SearchMetrics(monitoring::Registry& registry)
       flight_leaders(single_flight(registry).with({"leader"})),
       flight_waiters(single_flight(registry).with({"waiter"})) {}
 
+SearchShared::SearchShared(
+    cache::TieredCache& tiered,
+    monitoring::Registry& registry,
+    const cache::LruOptions& link_options,
+    cache::RedisStore* redis
+)
+    : cache(tiered),
+      redis_store(redis),
+      links(link_options),
+      metrics(registry),
+      flights(metrics.flight_leaders, metrics.flight_waiters) {
+    registry.add_collector([this](std::vector<monitoring::FamilySnapshot>& out) {
+        const cache::LruStats stats = links.stats();
+        const auto gauge = [&out](std::string name, std::string help, std::size_t value) {
+            out.push_back(
+                {std::move(name),
+                 std::move(help),
+                 monitoring::MetricType::kGauge,
+                 {},
+                 {{{}, static_cast<double>(value), {}}}}
+            );
+        };
+        gauge(
+            "scout_affiliate_link_cache_entries",
+            "Products in the affiliate-link cache (a link, or the upstream's lack of one)",
+            stats.entries
+        );
+        gauge(
+            "scout_affiliate_link_cache_bytes",
+            "Bytes held by the affiliate-link cache",
+            stats.bytes
+        );
+    });
+}
+
 SearchService::SearchService(
     upstream::ProductSource& source, SearchShared& shared, SearchOptions options
 )

@@ -74,19 +74,22 @@ struct SearchMetrics {
     monitoring::Counter& flight_waiters;
 };
 
-// Shared by all workers of a process.
+// Shared by all workers of a process. The link cache's size is read at scrape time:
+//   scout_affiliate_link_cache_entries, scout_affiliate_link_cache_bytes (gauges)
+// so `registry` must outlive this object, as it does every cache reading into it.
 struct SearchShared {
     SearchShared(
         cache::TieredCache& tiered,
         monitoring::Registry& registry,
         const cache::LruOptions& link_options,
         cache::RedisStore* redis = nullptr
-    )
-        : cache(tiered),
-          redis_store(redis),
-          links(link_options),
-          metrics(registry),
-          flights(metrics.flight_leaders, metrics.flight_waiters) {}
+    );
+    SearchShared(const SearchShared&) = delete;  // the collector holds `this`
+    SearchShared& operator=(const SearchShared&) = delete;
+    SearchShared(SearchShared&&) = delete;
+    SearchShared& operator=(SearchShared&&) = delete;
+    ~SearchShared() = default;
+
     cache::TieredCache& cache;
     // L2 when Redis is configured (null = memory-only): its availability is reported to
     // clients, and it carries the cross-instance single-flight lock.
