@@ -212,6 +212,7 @@ struct SharedServices {
         search_options.page_budget = [live] {
             return std::chrono::milliseconds(live()->upstream.request_timeout_ms);
         };
+        search_options.gzip_level = [live] { return live()->compression.level; };
         defaults.currency = cfg.upstream.target_currency;
         defaults.language = cfg.upstream.target_language;
         defaults.max_depth =

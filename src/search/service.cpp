@@ -683,8 +683,9 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
         text = dump(body);
     }
 
-    cache::CachedResponse response =
-        cache::make_cached_response(std::move(text), "application/json");
+    cache::CachedResponse response = cache::make_cached_response(
+        std::move(text), "application/json", 1024, options_.gzip_level ? options_.gzip_level() : 6
+    );
     add_phase(phases.serialize_us, serialize_start);
     // A page missing affiliate links, or cut short by a slow or failing upstream, is kept only
     // briefly, so the full page comes back soon after the upstream recovers.

@@ -46,6 +46,9 @@ struct SearchOptions {
     // Time budget of the upstream pages behind one response (the first one and those that fill
     // it up), read for every page built so that a config reload applies. Empty: 3 s.
     std::function<std::chrono::milliseconds()> page_budget;
+    // zlib level of the gzip copy kept with each page built, read per page so that a reload of
+    // compression.level applies to the pages built after it. Empty: 6.
+    std::function<int()> gzip_level;
     std::string tracking_id;                            // for link.generate
     std::chrono::milliseconds affiliate_timeout{1000};  // link generation budget per page
     std::chrono::milliseconds affiliate_link_ttl{std::chrono::hours(24)};
