@@ -182,6 +182,12 @@ TEST(Reload, RateLimitSwitchMinuteWindowAndGlobalBucket) {
     ASSERT_TRUE(reload(scout, rate_limit(limits).dump()));
     EXPECT_EQ(status(search_from(scout, 5)), 200);
     EXPECT_EQ(status(search_from(scout, 6)), 429);
+
+    // global.rate_per_s 0.01 -> 1000: the drained bucket refills at the new rate at once, not
+    // after the 300 s the old one had reserved.
+    limits.global_rate_per_s = 1000;
+    ASSERT_TRUE(reload(scout, rate_limit(limits).dump()));
+    EXPECT_TRUE(eventually(seconds(5), [&] { return status(search_from(scout, 7)) == 200; }));
 }
 
 // Sends GET /nowhere as `count` clients named by X-Forwarded-For (10.x.y.z), pipelined in
