@@ -213,6 +213,7 @@ struct SharedServices {
         search_options.page_budget = [live] {
             return std::chrono::milliseconds(live()->upstream.request_timeout_ms);
         };
+        search_options.gzip_level = [live] { return live()->compression.level; };
         defaults.currency = cfg.upstream.target_currency;
         defaults.language = cfg.upstream.target_language;
         defaults.max_depth =
@@ -664,11 +665,14 @@ void App::apply_reload() {
     if (next->log.level != current->log.level) {
         log::set_level(log::parse_level(next->log.level).value_or(log::Level::kInfo));
     }
-    logger().info("configuration reloaded", {{"log_level", next->log.level}});
     config_.store(next);
     for (const auto& listener : reload_listeners_) {
         listener(*next);
     }
+    // Last, and flushed: once this line is in the log, every component works with the new
+    // values (operators and tests wait for it).
+    logger().info("configuration reloaded", {{"log_level", next->log.level}});
+    log::flush();
 }
 
 void App::on_reload(std::function<void(const config::Config&)> listener) {

@@ -38,10 +38,13 @@ BucketVerdict gcra(Nanos& tat, Nanos now, const Limit& limit) {
     const auto interval =
         std::max<Nanos>(1, std::llround(static_cast<double>(kNanosPerSecond) / limit.rate_per_s));
     const Nanos capacity = interval * std::max(limit.burst, 1);
-    const Nanos base = std::max(tat, now);
-    const Nanos next = base + interval;
+    // Under one limit tat never runs more than a bucket ahead; after a reload to a faster rate
+    // (or a smaller burst) a bucket drained under the old one is an empty bucket of the new
+    // limit, so the new rate applies at once. Written back even when the request is refused.
+    tat = std::clamp(tat, now, now + capacity);
+    const Nanos next = tat + interval;
     if (next - now > capacity) {
-        return {false, 0, base - now, next - capacity - now};
+        return {false, 0, tat - now, next - capacity - now};
     }
     tat = next;
     return {true, static_cast<int>((capacity - (next - now)) / interval), next - now, 0};
@@ -81,6 +84,8 @@ struct ClientLimiter::Entry {
         if (decision.rejected_by == LimitReason::kNone) {
             tat = next_tat;
             window_count += limits.per_minute > 0 ? 1 : 0;
+        } else if (!bucket.allowed) {
+            tat = next_tat;  // not charged, but a bucket of older limits is brought into line
         }
         return decision;
     }
@@ -239,7 +244,7 @@ BucketVerdict GlobalBucket::acquire(const Limit& limit, Nanos now) {
     for (;;) {
         Nanos next = seen;
         const BucketVerdict verdict = gcra(next, now, limit);
-        if (!verdict.allowed || tat_.compare_exchange_weak(seen, next, std::memory_order_relaxed)) {
+        if (next == seen || tat_.compare_exchange_weak(seen, next, std::memory_order_relaxed)) {
             return verdict;
         }
     }

@@ -186,6 +186,41 @@ void RefreshTable::hold(const std::string& key, Time until) {
     keys_[key] = until;
 }
 
+SearchShared::SearchShared(
+    cache::TieredCache& tiered,
+    monitoring::Registry& registry,
+    const cache::LruOptions& link_options,
+    cache::RedisStore* redis
+)
+    : cache(tiered),
+      redis_store(redis),
+      links(link_options),
+      metrics(registry),
+      flights(metrics.flight_leaders, metrics.flight_waiters) {
+    registry.add_collector([this](std::vector<monitoring::FamilySnapshot>& out) {
+        const cache::LruStats stats = links.stats();
+        const auto gauge = [&out](std::string name, std::string help, std::size_t value) {
+            out.push_back(
+                {std::move(name),
+                 std::move(help),
+                 monitoring::MetricType::kGauge,
+                 {},
+                 {{{}, static_cast<double>(value), {}}}}
+            );
+        };
+        gauge(
+            "scout_affiliate_link_cache_entries",
+            "Products in the affiliate-link cache (a link, or the upstream's lack of one)",
+            stats.entries
+        );
+        gauge(
+            "scout_affiliate_link_cache_bytes",
+            "Bytes held by the affiliate-link cache",
+            stats.bytes
+        );
+    });
+}
+
 SearchService::SearchService(
     upstream::ProductSource& source, SearchShared& shared, SearchOptions options
 )
@@ -761,8 +796,9 @@ awaitable<SearchService::Built> SearchService::fetch_and_store(
         text = dump(body);
     }
 
-    cache::CachedResponse response =
-        cache::make_cached_response(std::move(text), "application/json");
+    cache::CachedResponse response = cache::make_cached_response(
+        std::move(text), "application/json", 1024, options_.gzip_level ? options_.gzip_level() : 6
+    );
     add_phase(phases.serialize_us, serialize_start);
     // A page missing affiliate links, or cut short by a slow or failing upstream, is kept only
     // briefly, so the full page comes back soon after the upstream recovers.

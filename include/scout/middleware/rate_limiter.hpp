@@ -44,7 +44,8 @@ struct BucketVerdict {
 };
 
 // GCRA on the arrival time `tat` (0 = never used, a full bucket): decides, and advances `tat`
-// when the request is allowed.
+// when the request is allowed. A bucket drained under other limits is brought into line with
+// these (never deeper than empty: a raised rate applies at once), even when refused.
 BucketVerdict gcra(Nanos& tat, Nanos now, const Limit& limit);
 
 // Whole seconds, rounded up, at least 1 (Retry-After; RateLimit-Reset of a non-full bucket).

@@ -48,6 +48,9 @@ struct SearchOptions {
     // Time budget of the upstream pages behind one response (the first one and those that fill
     // it up), read for every page built so that a config reload applies. Empty: 3 s.
     std::function<std::chrono::milliseconds()> page_budget;
+    // zlib level of the gzip copy kept with each page built, read per page so that a reload of
+    // compression.level applies to the pages built after it. Empty: 6.
+    std::function<int()> gzip_level;
     std::string tracking_id;                            // for link.generate
     std::chrono::milliseconds affiliate_timeout{1000};  // link generation budget per page
     std::chrono::milliseconds affiliate_link_ttl{std::chrono::hours(24)};
@@ -100,19 +103,22 @@ private:
     std::unordered_map<std::string, Time> keys_;  // key -> claimed until (max: in progress)
 };
 
-// Shared by all workers of a process.
+// Shared by all workers of a process. The link cache's size is read at scrape time:
+//   scout_affiliate_link_cache_entries, scout_affiliate_link_cache_bytes (gauges)
+// so `registry` must outlive this object, as it does every cache reading into it.
 struct SearchShared {
     SearchShared(
         cache::TieredCache& tiered,
         monitoring::Registry& registry,
         const cache::LruOptions& link_options,
         cache::RedisStore* redis = nullptr
-    )
-        : cache(tiered),
-          redis_store(redis),
-          links(link_options),
-          metrics(registry),
-          flights(metrics.flight_leaders, metrics.flight_waiters) {}
+    );
+    SearchShared(const SearchShared&) = delete;  // the collector holds `this`
+    SearchShared& operator=(const SearchShared&) = delete;
+    SearchShared(SearchShared&&) = delete;
+    SearchShared& operator=(SearchShared&&) = delete;
+    ~SearchShared() = default;
+
     cache::TieredCache& cache;
     // L2 when Redis is configured (null = memory-only): its availability is reported to
     // clients, and it carries the cross-instance single-flight lock.

@@ -46,6 +46,23 @@ TEST(Gcra, RefillsToTheBurstAndNoFurther) {
     EXPECT_FALSE(gcra(tat, later, limit).allowed);
 }
 
+// A reload from 1 request per 100 s to 10 per second: the drained bucket refills at the new
+// rate, not after the 100 s the old one had reserved.
+TEST(Gcra, ARaisedRateAppliesAtOnce) {
+    Nanos tat = 0;
+    const Limit slow{0.01, 2};
+    EXPECT_TRUE(gcra(tat, kStart, slow).allowed);
+    EXPECT_TRUE(gcra(tat, kStart, slow).allowed);
+    EXPECT_FALSE(gcra(tat, kStart + kSecond, slow).allowed);
+
+    const Limit fast{10.0, 2};
+    const auto empty = gcra(tat, kStart + kSecond, fast);
+    EXPECT_FALSE(empty.allowed);
+    EXPECT_EQ(empty.retry_after, kSecond / 10);
+    EXPECT_TRUE(gcra(tat, kStart + kSecond + kSecond / 10, fast).allowed);
+    EXPECT_FALSE(gcra(tat, kStart + kSecond + kSecond / 10, fast).allowed);
+}
+
 TEST(Gcra, RateZeroIsUnlimited) {
     Nanos tat = 0;
     for (int i = 0; i < 1000; ++i) {

@@ -338,6 +338,33 @@ TEST_F(SearchServiceTest, DataValidationOffSkipsTheBusinessDropsButNotTheSanitis
     }
 }
 
+// The value of the unlabelled gauge `name` in the registry (-1 when absent).
+double gauge(const monitoring::Registry& registry, const std::string& name) {
+    for (const monitoring::FamilySnapshot& family : registry.snapshot()) {
+        if (family.name == name && family.samples.size() == 1) {
+            return family.samples[0].value;
+        }
+    }
+    return -1;
+}
+
+// Every product of a page goes into the link cache (a link, or the upstream's lack of one),
+// and the size gauges follow it.
+TEST_F(SearchServiceTest, LinkCacheSizeIsExportedAsGauges) {
+    start();
+    EXPECT_EQ(gauge(metrics_, "scout_affiliate_link_cache_entries"), 0);
+    EXPECT_EQ(gauge(metrics_, "scout_affiliate_link_cache_bytes"), 0);
+    SearchRequest r = request();
+    r.affiliate = true;
+    const SearchResult result = search(r);
+    ASSERT_TRUE(result.response);
+    const std::size_t products = json::parse(*result.response->body)["products"].size();
+    ASSERT_GT(products, 0U);
+    EXPECT_EQ(gauge(metrics_, "scout_affiliate_link_cache_entries"), static_cast<double>(products));
+    EXPECT_GT(gauge(metrics_, "scout_affiliate_link_cache_bytes"), 0);
+    EXPECT_EQ(shared_.links.stats().entries, products);
+}
+
 TEST(SearchServiceFeatures, EnhancedCachingOffServesNoStalePage) {
     asio::io_context io;
     test::ManualClock clock;
