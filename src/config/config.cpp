@@ -118,7 +118,8 @@ template <typename P>
 using Pointee = std::remove_const_t<std::remove_pointer_t<P>>;
 
 // A list setting is a JSON array of strings; one string is the one-element list (the older
-// single-value form), "" the empty list.
+// single-value form), "" the empty list. An object item is kept as its JSON text for the
+// field's rule to read (auth.api_keys entries); every other rule refuses it.
 std::optional<detail::Strings> strings_from_json(const json& value) {
     if (value.is_string()) {
         const auto& text = value.get_ref<const std::string&>();
@@ -129,10 +130,13 @@ std::optional<detail::Strings> strings_from_json(const json& value) {
     }
     detail::Strings out;
     for (const auto& item : value) {
-        if (!item.is_string()) {
+        if (item.is_object()) {
+            out.push_back(item.dump());
+        } else if (item.is_string()) {
+            out.push_back(item.get<std::string>());
+        } else {
             return std::nullopt;
         }
-        out.push_back(item.get<std::string>());
     }
     return out;
 }

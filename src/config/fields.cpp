@@ -266,7 +266,11 @@ bool is_api_key(std::string_view s) {
 
 // auth.api_keys: valid entries with distinct ids (an id names one key in the logs).
 Rule api_key_list() {
-    Rule entries = each_entry(is_api_key, "id:sha256-hex-of-key:rate_per_s:burst");
+    Rule entries = each_entry(
+        is_api_key,
+        "an object {id, sha256_of_key, rate_per_s, burst} or "
+        "id:sha256-hex-of-key:rate_per_s:burst"
+    );
     Rule rule{entries.allowed + ", ids distinct", {}};
     rule.check = [entries = std::move(entries.check), allowed = rule.allowed](
                      const Field& f, const Config& c
@@ -447,7 +451,7 @@ std::vector<Field> build_table() {
         setting<&C::rate_limit, &Rl::max_clients>("rate_limit.max_clients", int_between(1'024, 100'000'000), kReloadable, "Client buckets kept per process; beyond, idle then least recently used ones are dropped"),
 
         setting<&C::auth, &AuthConfig::required>("auth.required", keys_when_required(), kReloadable, "Product routes answer 401 without a valid X-API-Key"),
-        setting<&C::auth, &AuthConfig::api_keys>("auth.api_keys", api_key_list(), kReloadable, "Client API keys as \"id:sha256-hex-of-key:rate_per_s:burst\"; each key has its own rate limit, and logs carry its id"),
+        setting<&C::auth, &AuthConfig::api_keys>("auth.api_keys", api_key_list(), kReloadable, "Client API keys as {\"id\", \"sha256_of_key\", \"rate_per_s\", \"burst\"} objects (or \"id:sha256:rate_per_s:burst\" strings); each key has its own rate limit, and logs carry its id"),
     };
     // clang-format on
 }

@@ -195,7 +195,8 @@ struct RateLimitConfig {
 
 struct AuthConfig {
     bool required = false;  // product routes need a valid X-API-Key
-    // "id:sha256-hex-of-key:rate_per_s:burst" per client key (see parse_api_key).
+    // Per client key: an object's JSON text {"id","sha256_of_key","rate_per_s","burst"} or
+    // "id:sha256-hex-of-key:rate_per_s:burst" (see parse_api_key).
     std::vector<std::string> api_keys;
 };
 
@@ -207,7 +208,8 @@ struct ApiKey {
     int burst = 0;
 };
 
-// Parses "id:sha256-hex:rate_per_s:burst" (rate > 0, burst >= 1); nothing when invalid.
+// Parses an auth.api_keys entry, {"id","sha256_of_key","rate_per_s","burst"} (JSON text) or
+// "id:sha256-hex:rate_per_s:burst" (rate > 0, burst >= 1); nothing when invalid.
 std::optional<ApiKey> parse_api_key(std::string_view entry);
 
 struct Config {

@@ -100,6 +100,50 @@ TEST_F(ConfigLoad, EachLayerOverridesTheOneBelow) {
     EXPECT_EQ(loaded({{"server.threads", "5"}, {"server.threads", "6"}}, env).server.threads, 6);
 }
 
+// auth.api_keys as the objects the protection issue names, or the compact strings; both
+// forms in one list, from a file and from an override.
+TEST_F(ConfigLoad, ApiKeysAreObjectsOrCompactStrings) {
+    const std::string digest(64, 'a');
+    dir_.write(
+        "default.json",
+        R"({"auth": {"api_keys": [{"id": "shop-1", "sha256_of_key": ")" + digest +
+            R"(", "rate_per_s": 2.5, "burst": 7}, "shop-2:)" + digest + R"(:1:1"]}})"
+    );
+    const Config c = loaded();
+    ASSERT_EQ(c.auth.api_keys.size(), 2U);
+    const auto first = parse_api_key(c.auth.api_keys[0]);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->id, "shop-1");
+    EXPECT_DOUBLE_EQ(first->rate_per_s, 2.5);
+    EXPECT_EQ(first->burst, 7);
+    EXPECT_EQ(first->sha256[0], 0xAA);
+    EXPECT_EQ(parse_api_key(c.auth.api_keys[1])->id, "shop-2");
+
+    const std::string object = R"({"id": "o", "sha256_of_key": ")" + digest + R"(", )";
+    EXPECT_EQ(
+        loaded({{"auth.api_keys", "[" + object + R"("rate_per_s": 1, "burst": 2}])"}}
+        ).auth.api_keys.size(),
+        1U
+    );
+    for (const std::string& bad : std::vector<std::string>{
+             object + R"("rate_per_s": 1})",                          // no burst
+             object + R"("rate_per_s": "1", "burst": 2})",            // rate as text
+             object + R"("rate_per_s": 1, "burst": 2.5})",            // fractional burst
+             object + R"("rate_per_s": 1, "burst": 2, "key": "x"})",  // unknown member
+             std::string(R"({"id": "o", "sha256_of_key": "abc", "rate_per_s": 1, "burst": 2})")}) {
+        EXPECT_NE(
+            find_error(load_with({{"auth.api_keys", "[" + bad + "]"}}), "auth.api_keys"), nullptr
+        ) << bad;
+    }
+    EXPECT_NE(
+        find_error(
+            load_with({{"rate_limit.trusted_proxies", R"([{"a": 1}])"}}),
+            "rate_limit.trusted_proxies"
+        ),
+        nullptr
+    ) << "other lists take no objects";
+}
+
 TEST_F(ConfigLoad, BadValueInALowLayerIsFineWhenAHigherLayerFixesIt) {
     dir_.write("default.json", R"({"server": {"threads": 999}})");
     EXPECT_EQ(loaded({{"server.threads", "8"}}).server.threads, 8);
