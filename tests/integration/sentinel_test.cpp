@@ -80,8 +80,9 @@ private:
     void run(int port, int thread) {
         static const std::vector<std::string> kWords = {"usb", "lamp", "desk", "mouse", "phone"};
         for (int i = 0; !stop_.load(); ++i) {
-            // Every 4th request repeats a page; the others walk new (word, size) pairs.
-            const int n = i % 4 == 0 ? 0 : i;
+            // Two requests in three repeat a page (L1 hits); every third walks to a new
+            // (word, size) pair: a miss that goes upstream and is written to L2.
+            const int n = i % 3 == 0 ? i : 0;
             const std::string target = "/search?q=" + kWords[(n + thread) % kWords.size()] +
                                        "&page_size=" + std::to_string(1 + (n * 3 + thread) % 50);
             const auto response = http_get(port, target);
