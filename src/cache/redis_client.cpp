@@ -575,6 +575,9 @@ awaitable<error_code> RedisClient::Impl::open() {
 }
 
 awaitable<result<RedisAddress>> RedisClient::Impl::ask_sentinel(RedisAddress sentinel) {
+    if (stopping) {
+        co_return asio::error::operation_aborted;  // the rest of the list is skipped at once
+    }
     const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
     auto [connect_ec] = co_await sentinel_probe.async_connect(
         sentinel.host, sentinel.port, options.connect_timeout, nothrow

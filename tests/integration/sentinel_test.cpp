@@ -26,21 +26,21 @@ constexpr const char* kAdminToken = "sentinel-test-admin-token";
 
 ScoutProcess::Options following(const SimProcess& sim, const SentinelTopology& redis) {
     ScoutProcess::Options options;
-    options.settings = {
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"search.cursor_secret", "test-cursor-secret"},
-        {"admin.token", kAdminToken},
-        {"cache.l2_secret", "test-l2-secret"},
-        // With sentinels the URL gives only credentials and db: its port 1 is never dialled.
-        {"redis.url", "redis://127.0.0.1:1/0"},
-        {"redis.sentinels", nlohmann::json(redis.addresses()).dump()},
-        {"redis.master_name", "mymaster"},
-        {"redis.connect_timeout_ms", "300"},
-        {"redis.reconnect_min_ms", "50"},
-        {"redis.reconnect_max_ms", "500"},
-    };
+    options.settings = sim.scout_settings();
+    options.settings.insert(
+        options.settings.end(),
+        {
+            {"admin.token", kAdminToken},
+            {"cache.l2_secret", "test-l2-secret"},
+            // With sentinels the URL gives only credentials and db: its port 1 is never dialled.
+            {"redis.url", "redis://127.0.0.1:1/0"},
+            {"redis.sentinels", nlohmann::json(redis.addresses()).dump()},
+            {"redis.master_name", "mymaster"},
+            {"redis.connect_timeout_ms", "300"},
+            {"redis.reconnect_min_ms", "50"},
+            {"redis.reconnect_max_ms", "500"},
+        }
+    );
     return options;
 }
 
