@@ -167,6 +167,10 @@ boost::system::error_code map_ping_reply(const RedisReply& reply);
 // jittered exponential backoff (reconnect_min doubling to reconnect_max). A warning is logged
 // when the connection goes down, an info line when it comes up (once per transition).
 //
+// With options.sentinels every connect first asks Sentinel for the master (redis_sentinel.hpp)
+// and checks ROLE; a lost connection or a READONLY reply leads to asking again, so a failover
+// is followed like any other outage.
+//
 // Each command has a deadline (command_timeout): the caller gets kTimeout at once; the late
 // reply is dropped when it comes. A Redis error reply is kStoreError; a connection lost while
 // waiting is kUnavailable. Keys of get/set/set_nx/del get key_prefix in front.
