@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   libhiredis-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server wrk curl procps python3 util-linux
+  redis-server redis-sentinel wrk curl procps python3 util-linux
   nginx varnish
   prometheus python3-prometheus-client
   chromium fonts-dejavu-core

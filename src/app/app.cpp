@@ -60,6 +60,8 @@ cache::RedisOptions redis_options(const config::RedisConfig& cfg) {
     options.reconnect_min = std::chrono::milliseconds(cfg.reconnect_min_ms);
     options.reconnect_max = std::chrono::milliseconds(cfg.reconnect_max_ms);
     options.timeouts_before_reconnect = cfg.timeouts_before_reconnect;
+    options.sentinels = cfg.sentinels;
+    options.master_name = cfg.master_name;
     return options;
 }
 

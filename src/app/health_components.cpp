@@ -176,6 +176,9 @@ public:
         report.status =
             !connected || probe_failed(probe) ? ComponentStatus::kDown : ComponentStatus::kOk;
         report.details = {{"connected", connected}};
+        if (const cache::RedisClient* client = store_->client_for_this_thread()) {
+            report.details["master"] = client->master();  // with Sentinel: the one it named
+        }
         return report;
     }
 

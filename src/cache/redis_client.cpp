@@ -1,4 +1,5 @@
 #include <scout/cache/redis_client.hpp>
+#include <scout/cache/redis_sentinel.hpp>
 #include <scout/log/log.hpp>
 #include <scout/log/throttle.hpp>
 
@@ -12,6 +13,7 @@
 #include <csignal>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <utility>
@@ -231,6 +233,13 @@ void RedisCounters::resolve(monitoring::Registry& registry) {
                                 "Redis command time, until the reply or the timeout"
                             )
                             .with({});
+    master_switches_total = &registry
+                                 .counter(
+                                     "scout_redis_master_switches_total",
+                                     "Worker connections that followed Redis Sentinel to another "
+                                     "master"
+                                 )
+                                 .with({});
 }
 
 RedisStats snapshot(const RedisCounters& counters) {
@@ -243,6 +252,7 @@ RedisStats snapshot(const RedisCounters& counters) {
         .connect_failures_total = counters.connect_failures_total->value(),
         .disconnects_total = counters.disconnects_total->value(),
         .available = counters.available->value(),
+        .master_switches_total = counters.master_switches_total->value(),
     };
 }
 
@@ -373,20 +383,40 @@ struct RedisClient::Impl {
         : io(context),
           options(std::move(opts)),
           url(std::move(parsed)),
+          target{url.host, url.port},
           endpoint(url.display()),
+          shown_master(target.display()),
           counters(std::move(shared)),
           connection(context),
+          sentinel_probe(context),
           backoff(context),
-          rng(std::random_device{}()) {}
+          rng(std::random_device{}()) {
+        if (!options.sentinels.empty()) {
+            // No address until Sentinel names one.
+            sentinels.emplace(options.sentinels);
+            target = {};
+            endpoint = "master " + options.master_name + " via Sentinel";
+            shown_master.clear();
+        }
+    }
 
     // Connects and reconnects until stop(): the only place availability turns on.
     static awaitable<void> supervise(std::shared_ptr<Impl> self);
-    // One connection attempt: connect, AUTH, SELECT, PING within connect_timeout.
+    // One connection attempt: (with Sentinel: find the master,) connect, AUTH, SELECT, PING
+    // (with Sentinel: ROLE) within connect_timeout.
     awaitable<error_code> open();
-    // One handshake command within the connect deadline.
+    // One handshake command on `on` within the connect deadline.
     awaitable<result<RedisReply>> handshake(
-        std::vector<std::string> args, std::chrono::steady_clock::time_point deadline
+        detail::RedisConnection& on,
+        std::vector<std::string> args,
+        std::chrono::steady_clock::time_point deadline
     );
+    // With Sentinel: the master's address into `target`.
+    awaitable<error_code> find_master();
+    // One sentinel's answer, within connect_timeout.
+    awaitable<result<RedisAddress>> ask_sentinel(RedisAddress sentinel);
+    // After a connect: counts and logs a move to another master than the last one.
+    void note_master();
     // A failed attempt: counted, logged once per outage and kind (later ones at debug level).
     void attempt_failed(log::Level level, std::string_view what, const std::string& detail);
 
@@ -396,9 +426,15 @@ struct RedisClient::Impl {
     asio::io_context& io;
     const RedisOptions options;
     const RedisUrl url;
-    const std::string endpoint;  // for logs: host:port/db, no credentials
+    std::optional<SentinelList> sentinels;  // set when options.sentinels is not empty
+    RedisAddress target;                    // where open() connects: url's, or Sentinel's
+    RedisAddress connected_master;          // target of the last successful open()
+    std::string endpoint;                   // for logs: host:port/db, no credentials
+    mutable std::mutex shown_mutex;         // master() reads shown_master from any thread
+    std::string shown_master;
     const std::shared_ptr<RedisCounters> counters;
     detail::RedisConnection connection;
+    detail::RedisConnection sentinel_probe;  // one sentinel query at a time (open() is serial)
     asio::steady_timer backoff;
     std::minstd_rand rng;
     std::atomic<bool> up{false};
@@ -440,34 +476,33 @@ void RedisClient::Impl::attempt_failed(
 }
 
 awaitable<result<RedisReply>> RedisClient::Impl::handshake(
-    std::vector<std::string> args, std::chrono::steady_clock::time_point deadline
+    detail::RedisConnection& on,
+    std::vector<std::string> args,
+    std::chrono::steady_clock::time_point deadline
 ) {
     const auto left =
         std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
     const milliseconds timeout = std::max(left, kMinHandshakeStep);
-    auto [ec, reply] = co_await connection.async_command(std::move(args), timeout, nothrow);
+    auto [ec, reply] = co_await on.async_command(std::move(args), timeout, nothrow);
     if (ec) {
         co_return ec;
     }
     co_return std::move(reply);
 }
 
-awaitable<error_code> RedisClient::Impl::open() {
-    const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
-    auto [connect_ec] =
-        co_await connection.async_connect(url.host, url.port, options.connect_timeout, nothrow);
-    if (connect_ec) {
-        if (connect_ec != asio::error::operation_aborted) {
-            attempt_failed(log::Level::kWarn, "redis unavailable", connection.last_error());
-        }
-        co_return connect_ec;
-    }
+namespace {
 
-    struct Step {
-        std::vector<std::string> args;
-        std::string_view failure;  // what a failed step is logged as
-    };
-    std::vector<Step> steps;
+// One handshake command and how its refusal is judged and logged.
+struct HandshakeStep {
+    std::vector<std::string> args;
+    std::string_view failure;  // what a failed step is logged as
+    // An error reply is a configuration problem (password, ACL, db): worth an error line.
+    log::Level level = log::Level::kError;
+    bool role_check = false;  // ROLE must say master (Sentinel may lag behind a failover)
+};
+
+std::vector<HandshakeStep> handshake_steps(const RedisUrl& url, bool sentinel) {
+    std::vector<HandshakeStep> steps;
     if (!url.password.empty()) {
         std::vector<std::string> auth{"AUTH"};
         if (!url.user.empty()) {
@@ -481,26 +516,115 @@ awaitable<error_code> RedisClient::Impl::open() {
     }
     // PING catches a server that wants a password we do not have (NOAUTH) before any request.
     steps.push_back({{"PING"}, "redis handshake failed"});
+    if (sentinel) {
+        steps.push_back(
+            {{"ROLE"}, "redis master from Sentinel is not a master", log::Level::kWarn, true}
+        );
+    }
+    return steps;
+}
 
-    for (Step& step : steps) {
-        std::vector<std::string> args = std::move(step.args);
-        const auto reply = co_await handshake(std::move(args), deadline);
+// Why `reply` refuses `step` ("" = it does not).
+std::string refusal(const HandshakeStep& step, const RedisReply& reply) {
+    if (reply.type == RedisReply::Type::kError) {
+        return reply.str;
+    }
+    if (!step.role_check) {
+        return {};
+    }
+    const auto master = map_role_is_master(reply);
+    if (master && *master) {
+        return {};
+    }
+    return master ? "ROLE " + reply.elements[0].str : "ROLE: " + master.error().message();
+}
+
+}  // namespace
+
+awaitable<error_code> RedisClient::Impl::open() {
+    if (sentinels) {
+        if (const error_code ec = co_await find_master()) {
+            co_return ec;
+        }
+    }
+    const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+    auto [connect_ec] = co_await connection.async_connect(
+        target.host, target.port, options.connect_timeout, nothrow
+    );
+    if (connect_ec) {
+        if (connect_ec != asio::error::operation_aborted) {
+            attempt_failed(log::Level::kWarn, "redis unavailable", connection.last_error());
+        }
+        co_return connect_ec;
+    }
+    for (HandshakeStep& step : handshake_steps(url, sentinels.has_value())) {
+        const auto reply = co_await handshake(connection, std::move(step.args), deadline);
         if (stopping) {
             co_return asio::error::operation_aborted;
         }
-        if (reply && reply->type != RedisReply::Type::kError) {
+        const std::string why = reply ? refusal(step, *reply) : reply.error().message();
+        if (why.empty()) {
             continue;
         }
         connection.close();
-        if (!reply) {
-            attempt_failed(log::Level::kWarn, step.failure, reply.error().message());
-            co_return reply.error();
-        }
-        // An error reply is a configuration problem (password, ACL, db): worth an error line.
-        attempt_failed(log::Level::kError, step.failure, reply->str);
-        co_return cache_errc::kStoreError;
+        attempt_failed(reply ? step.level : log::Level::kWarn, step.failure, why);
+        co_return reply ? error_code(cache_errc::kStoreError) : reply.error();
     }
+    note_master();
     co_return error_code();
+}
+
+awaitable<result<RedisAddress>> RedisClient::Impl::ask_sentinel(RedisAddress sentinel) {
+    if (stopping) {
+        co_return asio::error::operation_aborted;  // the rest of the list is skipped at once
+    }
+    const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+    auto [connect_ec] = co_await sentinel_probe.async_connect(
+        sentinel.host, sentinel.port, options.connect_timeout, nothrow
+    );
+    if (connect_ec) {
+        co_return connect_ec;
+    }
+    std::vector<std::string> args{"SENTINEL", "get-master-addr-by-name", options.master_name};
+    const auto reply = co_await handshake(sentinel_probe, std::move(args), deadline);
+    sentinel_probe.close();
+    if (!reply) {
+        co_return reply.error();
+    }
+    co_return map_master_addr_reply(*reply);
+}
+
+awaitable<error_code> RedisClient::Impl::find_master() {
+    std::string why;
+    const auto master = co_await sentinels->find_master(
+        [this](RedisAddress sentinel) { return ask_sentinel(std::move(sentinel)); }, &why
+    );
+    if (stopping) {
+        co_return asio::error::operation_aborted;
+    }
+    if (!master) {
+        attempt_failed(log::Level::kWarn, "redis sentinels named no master", why);
+        co_return master.error();
+    }
+    target = *master;
+    endpoint = target.display() + "/" + std::to_string(url.db);
+    co_return error_code();
+}
+
+void RedisClient::Impl::note_master() {
+    if (connected_master == target) {
+        return;
+    }
+    if (connected_master.port != 0) {
+        counters->master_switches_total->inc();
+        logger().warn(
+            "redis master switched",
+            {{"from", connected_master.display()}, {"to", target.display()}}
+        );
+    }
+    connected_master = target;
+    const std::lock_guard lock(shown_mutex);
+    shown_master = target.display();
 }
 
 awaitable<void> RedisClient::Impl::supervise(std::shared_ptr<Impl> self) {
@@ -551,6 +675,7 @@ void RedisClient::Impl::stop() {
     stopping = true;
     backoff.cancel();
     connection.close();
+    sentinel_probe.close();
     set_up(false);
 }
 
@@ -571,6 +696,9 @@ RedisUrl checked_url(const RedisOptions& options) {
     }
     if (options.timeouts_before_reconnect < 0) {
         throw std::invalid_argument("redis: timeouts_before_reconnect must be >= 0");
+    }
+    if (!options.sentinels.empty() && options.master_name.empty()) {
+        throw std::invalid_argument("redis: master_name is required with sentinels");
     }
     return std::move(*url);
 }
@@ -615,6 +743,11 @@ void RedisClient::stop() {
 
 bool RedisClient::available() const {
     return impl_->up.load(std::memory_order_relaxed);
+}
+
+std::string RedisClient::master() const {
+    const std::lock_guard lock(impl_->shown_mutex);
+    return impl_->shown_master;
 }
 
 std::string RedisClient::key(std::string_view key) const {
@@ -702,6 +835,10 @@ awaitable<result<RedisReply>> RedisClient::command(std::vector<std::string> args
                 "redis error reply",
                 {{"endpoint", self->endpoint}, {"error", reply.str}, {"suppressed", *suppressed}}
             );
+        }
+        // A failover demoted this server: ask Sentinel again (memory-only meanwhile).
+        if (self->sentinels && is_readonly_reply(reply)) {
+            self->connection.close("the master became a replica (READONLY)");
         }
     }
     co_return std::move(reply);

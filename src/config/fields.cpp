@@ -257,6 +257,54 @@ Rule each_entry(bool (*predicate)(std::string_view), const std::string& allowed)
                 }};
 }
 
+bool is_host_port_entry(std::string_view s) {
+    return is_host_port(s);
+}
+
+// redis.sentinels: host:port entries, and redis.url set (an empty one disables Redis; with
+// sentinels it still gives the user, password and db of the master).
+Rule sentinel_list() {
+    Rule entries = each_entry(is_host_port_entry, "host:port (host name, IPv4 or [IPv6])");
+    Rule rule{entries.allowed + "; needs redis.url (its user, password and db)", {}};
+    rule.check = [entries = std::move(entries.check), allowed = rule.allowed](
+                     const Field& f, const Config& c
+                 ) -> std::optional<std::string> {
+        if (entries(f, c)) {
+            return "must be " + allowed;
+        }
+        if (!c.redis.sentinels.empty() && c.redis.url.empty()) {
+            return "needs redis.url set (an empty one disables Redis; with sentinels it gives "
+                   "the user, password and db, and its host:port is not used)";
+        }
+        return std::nullopt;
+    };
+    return rule;
+}
+
+bool is_master_name(std::string_view s) {
+    return s.size() <= 128 && std::all_of(s.begin(), s.end(), [](char ch) {
+               const auto u = static_cast<unsigned char>(ch);
+               return u > 0x20 && u < 0x7f;
+           });
+}
+
+// redis.master_name: printable without spaces, and set whenever sentinels are.
+Rule master_name_rule() {
+    const std::string allowed =
+        "up to 128 printable characters without spaces; required when redis.sentinels is set";
+    return Rule{allowed, [allowed](const Field& f, const Config& c) -> std::optional<std::string> {
+                    const auto* v = string_value(f, c);
+                    if (v == nullptr || !is_master_name(*v)) {
+                        return "must be " + allowed;
+                    }
+                    if (v->empty() && !c.redis.sentinels.empty()) {
+                        return "must be set when redis.sentinels is set (the name the sentinels "
+                               "monitor, e.g. mymaster)";
+                    }
+                    return std::nullopt;
+                }};
+}
+
 bool is_cidr(std::string_view s) {
     return ip::parse_cidr(s).has_value();
 }
@@ -391,6 +439,8 @@ std::vector<Field> build_table() {
         setting<&C::redis, &Rd::reconnect_min_ms>("redis.reconnect_min_ms", int_between(1, 60'000), kPlain, "First reconnect delay; doubles per failed attempt (jittered)"),
         setting<&C::redis, &Rd::timeouts_before_reconnect>("redis.timeouts_before_reconnect", int_between(0, 1'000), kPlain, "Consecutive command timeouts, with Redis silent for as many timeouts, after which the connection is dropped and re-established (memory-only meanwhile); 0 = never"),
         setting<&C::redis, &Rd::reconnect_max_ms>("redis.reconnect_max_ms", both(int_between(1, 600'000), compared_to("redis.reconnect_min_ms", true)), kPlain, "Cap on one reconnect delay"),
+        setting<&C::redis, &Rd::sentinels>("redis.sentinels", sentinel_list(), kPlain, "Redis Sentinel addresses, asked in turn for the master of redis.master_name (followed through failovers); empty = connect to redis.url's host"),
+        setting<&C::redis, &Rd::master_name>("redis.master_name", master_name_rule(), kPlain, "Name of the master the sentinels monitor"),
 
         setting<&C::admin, &AdminConfig::token>("admin.token", required_in_production(), kSecret | kTrim, "Bearer token for admin routes; empty disables them"),
         setting<&C::monitoring, &MonitoringConfig::slow_request_ms>("monitoring.slow_request_ms", int_between(1, kHourMs), kReloadable, "A request at least this slow is logged as a warning with its timing breakdown and kept for /api/monitoring/slow-requests"),

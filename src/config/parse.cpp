@@ -231,6 +231,10 @@ bool is_loopback_url(std::string_view text) {
     return hp->host == "localhost" || (is_ipv4(hp->host) && hp->host.starts_with("127."));
 }
 
+bool is_host_port(std::string_view text) {
+    return is_url_authority(text, true);
+}
+
 bool is_redis_url(std::string_view text) {
     if (!text.starts_with("redis://")) {
         return false;

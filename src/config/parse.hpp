@@ -37,6 +37,8 @@ bool is_http_url(std::string_view text);
 bool is_loopback_url(std::string_view text);
 // redis://[user[:password]@]host[:port][/db] with db 0-15.
 bool is_redis_url(std::string_view text);
+// host:port with a host name, an IPv4 address or a bracketed IPv6 address; the port required.
+bool is_host_port(std::string_view text);
 // `count` upper-case ASCII letters.
 bool is_upper_letters(std::string_view text, std::size_t count);
 

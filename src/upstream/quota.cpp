@@ -153,6 +153,12 @@ QuotaMetrics::QuotaMetrics(monitoring::Registry& registry) {
                           "Upstream calls granted today (00:00 GMT+8) as last seen by this instance"
                       )
                       .with({});
+    daily_limit = &registry
+                       .gauge(
+                           "scout_upstream_quota_daily_limit",
+                           "upstream.quota.daily as last applied (0 = no daily budget)"
+                       )
+                       .with({});
     auto& mode = registry.gauge(
         "scout_upstream_quota_mode",
         "1 for the outbound quota's active mode: redis (shared bucket) or local (own share)",
@@ -188,6 +194,7 @@ awaitable<std::optional<UpstreamError>> OutboundQuota::acquire(
                    : std::clamp(left, microseconds(0), microseconds(milliseconds(cfg.max_wait_ms)));
     const QuotaDecision decision = co_await decide(cfg, limit, queue_full);
     metrics_.daily_used->set(decision.used_today);
+    metrics_.daily_limit->set(cfg.daily);
     if (!decision.granted()) {
         co_return refusal(decision.verdict, decision.wait);
     }

@@ -65,17 +65,6 @@ HttpResponse search(const ScoutProcess& scout, const std::string& target) {
     return response.value_or(HttpResponse{});
 }
 
-// Redis connects in the background after start-up, one connection per worker: wait until
-// several requests in a row (spread over the workers) report L2 "ok".
-bool wait_l2_ready(const ScoutProcess& scout) {
-    int in_a_row = 0;
-    return eventually(seconds(10), [&] {
-        const auto probe = http_get(scout.port(), "/search?q=probe&page_size=1");
-        in_a_row = probe && probe->header("x-cache-l2") == "ok" ? in_a_row + 1 : 0;
-        return in_a_row >= 8;
-    });
-}
-
 TEST(TieredCache, RestartedInstanceServesFromRedisWithoutCallingTheUpstream) {
     SimProcess sim;
     RedisServer redis;

@@ -51,16 +51,7 @@ std::optional<bool> ranked_for(const ScoutProcess& scout, const std::string& sou
 }
 
 double metric(const ScoutProcess& scout, const std::string& line_prefix) {
-    const auto response =
-        http_get(scout.port(), "/metrics", {{"Authorization", std::string("Bearer ") + kToken}});
-    if (!response) {
-        return -1;
-    }
-    const auto at = response->body.find("\n" + line_prefix + " ");
-    if (at == std::string::npos) {
-        return -1;
-    }
-    return std::stod(response->body.substr(at + line_prefix.size() + 2));
+    return scrape_metric(scout, kToken, line_prefix);
 }
 
 // Rollout at 50 %: 40-60 % of the clients get the feature, each on every request; SIGHUP to

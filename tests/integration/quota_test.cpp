@@ -68,17 +68,6 @@ bool has_line(const std::string& text, const std::string& line) {
     return text.find("\n" + line + "\n") != std::string::npos;
 }
 
-// Redis connects in the background, one connection per worker: wait until several requests
-// in a row (spread over the workers) report L2 "ok".
-bool wait_l2_ready(const ScoutProcess& scout) {
-    int in_a_row = 0;
-    return eventually(seconds(20), [&] {
-        const auto probe = http_get(scout.port(), "/search?q=probe&page_size=1");
-        in_a_row = probe && probe->header("x-cache-l2") == "ok" ? in_a_row + 1 : 0;
-        return in_a_row >= 8;
-    });
-}
-
 // `count` distinct cold searches split over 4 client threads per instance; returns how many
 // did not answer 200.
 int cold_searches(const std::vector<const ScoutProcess*>& instances, int first, int count) {

@@ -700,6 +700,74 @@ awaitable<std::optional<std::string>> store_round_trip(cache::Store& store, std:
     co_return std::move(*read);
 }
 
+// ---- Redis Sentinel ---------------------------------------------------------------------------
+
+class RedisSentinelClientTest : public RedisClientTest {
+protected:
+    void SetUp() override {
+        if (find_redis_server().empty() || find_redis_sentinel().empty()) {
+            GTEST_SKIP() << "redis-server or redis-sentinel is not installed";
+        }
+    }
+
+    // A dead sentinel first (it costs one refused connect), then the topology's three; the
+    // URL's port 1 is never dialled (it gives only credentials and db).
+    static RedisOptions via_sentinels(const SentinelTopology& redis) {
+        RedisOptions options = options_for("redis://127.0.0.1:1/0");
+        options.sentinels = {"127.0.0.1:" + std::to_string(free_port())};
+        const auto live = redis.addresses();
+        options.sentinels.insert(options.sentinels.end(), live.begin(), live.end());
+        options.master_name = "mymaster";
+        return options;
+    }
+
+    static std::string on(const RedisServer& server) {
+        return "127.0.0.1:" + std::to_string(server.port());
+    }
+};
+
+TEST_F(RedisSentinelClientTest, ConnectsToTheMasterSentinelNamesAndFollowsAFailover) {
+    SentinelTopology redis;
+    ASSERT_TRUE(redis.wait_ready());
+    RedisClient client(io_, via_sentinels(redis));
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client, seconds(5)));
+    EXPECT_EQ(client.master(), on(redis.master));
+    ASSERT_FALSE(set(io_, client, "before", "1"));
+    EXPECT_TRUE(redis.master.command({"GET", "t:before"})->is(RespReply::Kind::kBulk, "1"));
+
+    // A planned failover: Sentinel promotes the replica and drops the old master's clients.
+    const auto reply = redis.sentinels[0]->command({"SENTINEL", "FAILOVER", "mymaster"});
+    ASSERT_TRUE(reply && reply->kind == RespReply::Kind::kStatus) << (reply ? reply->text : "");
+    ASSERT_TRUE(run_until(io_, seconds(30), [&] {
+        return client.master() == on(redis.replica) && client.available() &&
+               !set(io_, client, "after", "2");
+    })) << client.master();
+    EXPECT_TRUE(redis.replica.command({"GET", "t:after"})->is(RespReply::Kind::kBulk, "2"));
+    EXPECT_EQ(client.stats().master_switches_total, 1U);
+}
+
+TEST_F(RedisSentinelClientTest, AWriteAnsweredReadonlyDropsTheConnectionAndAReplicaIsRefused) {
+    SentinelTopology redis;  // the sentinels name the master from their config at once
+    RedisClient client(io_, via_sentinels(redis));
+    client.start();
+    ASSERT_TRUE(wait_available(io_, client, seconds(5)));
+    const auto failures_before = client.stats().connect_failures_total;
+
+    // The master turns replica behind Sentinel's back (as a partitioned old master does when
+    // it rejoins): its clients stay connected, writes answer READONLY.
+    ASSERT_TRUE(redis.replica.command({"REPLICAOF", "NO", "ONE"}));
+    ASSERT_TRUE(
+        redis.master.command({"REPLICAOF", "127.0.0.1", std::to_string(redis.replica.port())})
+    );
+    EXPECT_EQ(set(io_, client, "k", "v"), cache_errc::kStoreError);
+    ASSERT_TRUE(run_until(io_, seconds(2), [&] { return client.stats().disconnects_total == 1; }));
+    // Sentinel still names the old address for a while: ROLE says replica, so no connection.
+    run_for(io_, milliseconds(500));
+    EXPECT_FALSE(client.available());
+    EXPECT_GT(client.stats().connect_failures_total, failures_before);
+}
+
 TEST(RedisStoreTest, RoutesEachCallToTheCallingWorkersClient) {
     if (find_redis_server().empty()) {
         GTEST_SKIP() << "redis-server is not installed";

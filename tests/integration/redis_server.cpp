@@ -198,8 +198,11 @@ int major_version(const std::string& binary, const std::string& scratch_dir) {
 
 }  // namespace
 
-std::string find_redis_server() {
-    if (const char* configured = std::getenv("SCOUT_REDIS_SERVER")) {
+namespace {
+
+// $`variable`, else the first `name` on $PATH; empty if none.
+std::string find_binary(const char* variable, const std::string& name) {
+    if (const char* configured = std::getenv(variable)) {
         return std::filesystem::exists(configured) ? std::string(configured) : std::string();
     }
     const char* path = std::getenv("PATH");
@@ -208,7 +211,7 @@ std::string find_redis_server() {
     while (start <= dirs.size()) {
         const auto colon = dirs.find(':', start);
         const std::string dir = dirs.substr(start, colon - start);
-        std::string candidate = (dir.empty() ? "." : dir) + "/redis-server";
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
         if (::access(candidate.c_str(), X_OK) == 0) {
             return candidate;
         }
@@ -218,6 +221,16 @@ std::string find_redis_server() {
         start = colon + 1;
     }
     return {};
+}
+
+}  // namespace
+
+std::string find_redis_server() {
+    return find_binary("SCOUT_REDIS_SERVER", "redis-server");
+}
+
+std::string find_redis_sentinel() {
+    return find_binary("SCOUT_REDIS_SENTINEL", "redis-sentinel");
 }
 
 RedisServer::RedisServer(Options options) : options_(std::move(options)) {
@@ -288,6 +301,7 @@ void RedisServer::launch() {
     if (!options_.password.empty()) {
         p.args.insert(p.args.end(), {"--requirepass", options_.password});
     }
+    p.args.insert(p.args.end(), options_.extra_args.begin(), options_.extra_args.end());
     ++generation_;
     p.stdout_path = dir_.path() + "/redis-" + std::to_string(generation_) + ".out";
     p.stderr_path = dir_.path() + "/redis-" + std::to_string(generation_) + ".err";
@@ -313,16 +327,19 @@ void RedisServer::start() {
     }
 }
 
-std::optional<std::vector<RespReply>> RedisServer::commands(
-    const std::vector<std::vector<std::string>>& commands, std::chrono::milliseconds timeout
-) const {
-    RespConnection connection(port_, Clock::now() + timeout);
+std::optional<std::vector<RespReply>> resp_commands(
+    int port,
+    const std::string& password,
+    const std::vector<std::vector<std::string>>& commands,
+    std::chrono::milliseconds timeout
+) {
+    RespConnection connection(port, Clock::now() + timeout);
     if (!connection.ok()) {
         return std::nullopt;
     }
     std::vector<std::vector<std::string>> all;
-    if (!options_.password.empty()) {
-        all.push_back({"AUTH", options_.password});
+    if (!password.empty()) {
+        all.push_back({"AUTH", password});
     }
     all.insert(all.end(), commands.begin(), commands.end());
     std::vector<RespReply> replies;
@@ -336,20 +353,141 @@ std::optional<std::vector<RespReply>> RedisServer::commands(
         }
         replies.push_back(std::move(*reply));
     }
-    if (!options_.password.empty()) {
+    if (!password.empty()) {
         replies.erase(replies.begin());
     }
     return replies;
 }
 
-std::optional<RespReply> RedisServer::command(
-    const std::vector<std::string>& args, std::chrono::milliseconds timeout
-) const {
-    auto replies = commands({args}, timeout);
+std::optional<RespReply> resp_command(
+    int port,
+    const std::string& password,
+    const std::vector<std::string>& args,
+    std::chrono::milliseconds timeout
+) {
+    auto replies = resp_commands(port, password, {args}, timeout);
     if (!replies || replies->empty()) {
         return std::nullopt;
     }
     return std::move(replies->front());
+}
+
+std::optional<std::vector<RespReply>> RedisServer::commands(
+    const std::vector<std::vector<std::string>>& commands, std::chrono::milliseconds timeout
+) const {
+    return resp_commands(port_, options_.password, commands, timeout);
+}
+
+std::optional<RespReply> RedisServer::command(
+    const std::vector<std::string>& args, std::chrono::milliseconds timeout
+) const {
+    return resp_command(port_, options_.password, args, timeout);
+}
+
+// ---- Sentinel -----------------------------------------------------------------------------
+
+RedisSentinel::RedisSentinel(Options options) : options_(std::move(options)) {
+    const std::string binary = find_redis_sentinel();
+    if (binary.empty()) {
+        throw std::runtime_error("redis-sentinel not found (install it or set SCOUT_REDIS_SENTINEL)"
+        );
+    }
+    port_ = free_port();
+    const std::string& name = options_.master_name;
+    // Sentinel rewrites its config file: one of its own in the temp dir.
+    const std::string config = dir_.write(
+        "sentinel.conf",
+        "port " + std::to_string(port_) + "\nbind 127.0.0.1\ndaemonize no\ndir " + dir_.path() +
+            "\nsentinel monitor " + name + " 127.0.0.1 " + std::to_string(options_.master_port) +
+            " " + std::to_string(options_.quorum) + "\nsentinel down-after-milliseconds " + name +
+            " " + std::to_string(options_.down_after_ms) + "\nsentinel failover-timeout " + name +
+            " " + std::to_string(options_.failover_timeout_ms) + "\n"
+    );
+    process_ = std::make_unique<Process>(Process::Options{
+        .program = binary,
+        .args = {config},
+        .stdout_path = dir_.path() + "/sentinel.out",
+        .stderr_path = dir_.path() + "/sentinel.err",
+    });
+    const bool ready = eventually(std::chrono::seconds(10), [&] {
+        const auto pong = command({"PING"}, std::chrono::milliseconds(200));
+        return !process_->running() || (pong && pong->is(RespReply::Kind::kStatus, "PONG"));
+    });
+    if (!ready || !process_->running()) {
+        throw std::runtime_error("redis-sentinel did not start: " + process_->stdout_text());
+    }
+}
+
+RedisSentinel::~RedisSentinel() {
+    process_->kill();
+}
+
+std::optional<RespReply> RedisSentinel::command(
+    const std::vector<std::string>& args, std::chrono::milliseconds timeout
+) const {
+    return resp_command(port_, "", args, timeout);
+}
+
+int RedisSentinel::master_port() const {
+    const auto reply = command({"SENTINEL", "get-master-addr-by-name", options_.master_name});
+    if (!reply || reply->kind != RespReply::Kind::kArray || reply->elements.size() != 2) {
+        return 0;
+    }
+    return std::stoi(reply->elements[1].text);
+}
+
+int RedisSentinel::master_field(const std::string& field) const {
+    const auto reply = command({"SENTINEL", "master", options_.master_name});
+    if (!reply || reply->kind != RespReply::Kind::kArray) {
+        return -1;
+    }
+    for (std::size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+        if (reply->elements[i].text == field) {
+            return std::stoi(reply->elements[i + 1].text);
+        }
+    }
+    return -1;
+}
+
+// ---- the topology ---------------------------------------------------------------------------
+
+SentinelTopology::SentinelTopology()
+    : replica(RedisServer::Options{
+          .extra_args = {"--replicaof", "127.0.0.1", std::to_string(master.port())}}) {
+    for (int i = 0; i < 3; ++i) {
+        sentinels.push_back(std::make_unique<RedisSentinel>(RedisSentinel::Options{
+            .master_port = master.port(),
+        }));
+    }
+}
+
+bool SentinelTopology::wait_ready(std::chrono::milliseconds limit) {
+    return eventually(limit, [&] {
+        const auto info = replica.command({"INFO", "replication"});
+        if (!info || info->text.find("master_link_status:up") == std::string::npos) {
+            return false;
+        }
+        return std::all_of(sentinels.begin(), sentinels.end(), [](const auto& sentinel) {
+            return sentinel->master_field("num-slaves") == 1 &&
+                   sentinel->master_field("num-other-sentinels") == 2;
+        });
+    });
+}
+
+bool SentinelTopology::wait_master(int port, std::chrono::milliseconds limit) {
+    return eventually(limit, [&] {
+        return std::all_of(sentinels.begin(), sentinels.end(), [port](const auto& sentinel) {
+            return sentinel->master_port() == port;
+        });
+    });
+}
+
+std::vector<std::string> SentinelTopology::addresses() const {
+    std::vector<std::string> out;
+    for (const auto& sentinel : sentinels) {
+        out.push_back(sentinel->address());
+    }
+    return out;
 }
 
 }  // namespace scout::test

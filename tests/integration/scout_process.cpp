@@ -58,6 +58,30 @@ ScoutProcess::ScoutProcess(Options options) : port_(free_port()) {
     }
 }
 
+bool wait_l2_ready(const ScoutProcess& scout, std::chrono::milliseconds limit) {
+    int in_a_row = 0;
+    return eventually(limit, [&] {
+        const auto probe = http_get(scout.port(), "/search?q=probe&page_size=1");
+        in_a_row = probe && probe->header("x-cache-l2") == "ok" ? in_a_row + 1 : 0;
+        return in_a_row >= 8;
+    });
+}
+
+double scrape_metric(
+    const ScoutProcess& scout, const std::string& admin_token, const std::string& line_prefix
+) {
+    const auto response =
+        http_get(scout.port(), "/metrics", {{"Authorization", "Bearer " + admin_token}});
+    if (!response) {
+        return -1;
+    }
+    const auto at = response->body.find("\n" + line_prefix + " ");
+    if (at == std::string::npos) {
+        return -1;
+    }
+    return std::stod(response->body.substr(at + line_prefix.size() + 2));
+}
+
 bool ScoutProcess::wait_ready(std::chrono::milliseconds timeout) {
     return eventually(timeout, [&] {
         if (!process_->running()) {

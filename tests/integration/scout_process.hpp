@@ -42,6 +42,18 @@ private:
     std::unique_ptr<Process> process_;
 };
 
+// Redis connects in the background, one connection per worker: true once several requests in
+// a row (spread over the workers) report L2 "ok" (X-Cache-L2), false after `limit`.
+bool wait_l2_ready(
+    const ScoutProcess& scout, std::chrono::milliseconds limit = std::chrono::seconds(20)
+);
+
+// The value of the first /metrics line starting with `line_prefix` followed by a space (a name,
+// or a name with its labels), read with the admin token; -1 when absent or not served.
+double scrape_metric(
+    const ScoutProcess& scout, const std::string& admin_token, const std::string& line_prefix
+);
+
 // Runs `scout` with the given arguments to completion (bounded) and returns its exit status.
 struct RunResult {
     int status = -1;

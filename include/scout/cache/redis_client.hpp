@@ -60,6 +60,11 @@ struct RedisOptions {
     // get() reads at most this many bytes of a value (GETRANGE) and fails a larger one with
     // kValueTooLarge, so a huge value planted in Redis is never transferred; 0 = no bound (GET).
     std::size_t max_value_bytes = 0;
+    // Redis Sentinel ("host:port" each): when set, every (re)connect asks them in turn for the
+    // address of `master_name`, checks it with ROLE, and a READONLY reply drops the connection
+    // (a failover demoted the server); `url` then gives only the user, password and db.
+    std::vector<std::string> sentinels;
+    std::string master_name;  // required with sentinels
 };
 
 // Delay before reconnect attempt `attempt` (0 = the first after a failure or a loss):
@@ -76,6 +81,8 @@ std::chrono::milliseconds reconnect_delay(
 //   scout_redis_connection_events_total{event}    connect | connect_failure | disconnect
 //   scout_redis_connections_up                    gauge: worker connections up now
 //   scout_redis_command_duration_seconds          sent commands, until reply or timeout
+//   scout_redis_master_switches_total             worker connections that followed Sentinel
+//                                                 to another master
 struct RedisCounters {
     RedisCounters();  // in a registry of its own (a lone client, tests)
     explicit RedisCounters(monitoring::Registry& registry);
@@ -90,6 +97,7 @@ struct RedisCounters {
     monitoring::Counter* disconnects_total = nullptr;
     monitoring::Gauge* available = nullptr;
     monitoring::Histogram* command_duration = nullptr;
+    monitoring::Counter* master_switches_total = nullptr;
 
 private:
     void resolve(monitoring::Registry& registry);
@@ -105,6 +113,7 @@ struct RedisStats {
     std::uint64_t connect_failures_total = 0;
     std::uint64_t disconnects_total = 0;
     std::int64_t available = 0;
+    std::uint64_t master_switches_total = 0;
 };
 
 RedisStats snapshot(const RedisCounters& counters);
@@ -158,6 +167,10 @@ boost::system::error_code map_ping_reply(const RedisReply& reply);
 // jittered exponential backoff (reconnect_min doubling to reconnect_max). A warning is logged
 // when the connection goes down, an info line when it comes up (once per transition).
 //
+// With options.sentinels every connect first asks Sentinel for the master (redis_sentinel.hpp)
+// and checks ROLE; a lost connection or a READONLY reply leads to asking again, so a failover
+// is followed like any other outage.
+//
 // Each command has a deadline (command_timeout): the caller gets kTimeout at once; the late
 // reply is dropped when it comes. A Redis error reply is kStoreError; a connection lost while
 // waiting is kUnavailable. Keys of get/set/set_nx/del get key_prefix in front.
@@ -187,6 +200,9 @@ public:
 
     // Connected and ready (handshake done). Cheap; may be read from any thread.
     [[nodiscard]] bool available() const;
+    // host:port of the server this client connects to: redis.url's, or the master Sentinel
+    // named last. May be read from any thread.
+    [[nodiscard]] std::string master() const;
 
     // Sends one command (binary-safe, no key prefix applied) and returns Redis' reply,
     // kError replies included. Fails with kUnavailable, kTimeout, kProtocol.

@@ -82,10 +82,15 @@ struct RedisConfig {
     int command_timeout_ms = 50;                   // deadline of one command (reply or kTimeout)
     int connect_timeout_ms = 200;                  // deadline of connect + AUTH/SELECT handshake
     std::string key_prefix = "scout:";             // put in front of every key Scout writes
-    int reconnect_min_ms = 100;         // first reconnect delay; doubles per failed attempt...
-    int reconnect_max_ms = 2'000;       // ...up to this cap (each delay jittered to 50-100%)
-    int timeouts_before_reconnect = 3;  // consecutive command timeouts that drop the
-                                        // connection (0 = never)
+    int reconnect_min_ms = 100;    // first reconnect delay; doubles per failed attempt...
+    int reconnect_max_ms = 2'000;  // ...up to this cap (each delay jittered to 50-100%)
+    int timeouts_before_reconnect =
+        3;  // consecutive command timeouts that drop the
+            // connection (0 = never)    // Redis Sentinel: when set, the master's address comes
+            // from these sentinels ("host:port",
+    // asked in turn) and redis.url gives only the user, password and db.
+    std::vector<std::string> sentinels;
+    std::string master_name;  // the master's name in Sentinel; required with sentinels
 };
 
 struct AdminConfig {

@@ -127,6 +127,7 @@ public:
 //   scout_upstream_quota_rejected_total{reason}     queue_full | deadline | banned | daily
 //   scout_upstream_quota_queue_length               calls waiting now (this instance)
 //   scout_upstream_quota_daily_used                 calls granted today (last known)
+//   scout_upstream_quota_daily_limit                upstream.quota.daily (0 = none) as last used
 //   scout_upstream_quota_mode{mode}                 1 for the active mode: redis | local
 struct QuotaMetrics {
     explicit QuotaMetrics(monitoring::Registry& registry);
@@ -136,6 +137,7 @@ struct QuotaMetrics {
     std::array<monitoring::Counter*, kQuotaVerdicts> rejected{};  // by QuotaVerdict
     monitoring::Gauge* queue_length = nullptr;
     monitoring::Gauge* daily_used = nullptr;
+    monitoring::Gauge* daily_limit = nullptr;
     monitoring::Gauge* mode_redis = nullptr;
     monitoring::Gauge* mode_local = nullptr;
 };

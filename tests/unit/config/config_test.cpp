@@ -510,6 +510,11 @@ std::vector<BadValue> bad_values() {
         {"redis.url", "redis://127.0.0.1:6379/16"},
         {"redis.url", "redis://127.0.0.1:0/0"},
         {"redis.url", "redis:///0"},
+        {"redis.sentinels", R"(["127.0.0.1"])"},
+        {"redis.sentinels", R"(["sentinel:0"])"},
+        {"redis.sentinels", R"(["redis://sentinel:26379"])"},
+        {"redis.sentinels", R"(["::1:26379"])"},
+        {"redis.master_name", "my master"},
         {"log.level", "verbose"},
         {"log.level", "INFO"},
         {"log.format", "xml"},
@@ -649,6 +654,24 @@ TEST_F(ConfigLoad, AcceptsValuesAtTheLimits) {
     EXPECT_EQ(c.server.listen, "[::1]:65535");
     EXPECT_EQ(c.log.max_file_bytes, std::size_t{10} << 30U);
     EXPECT_EQ(loaded({{"server.listen", "localhost:1"}}).server.listen, "localhost:1");
+}
+
+TEST_F(ConfigLoad, SentinelsNeedAMasterNameAndARedisUrl) {
+    const std::string sentinels = R"(["10.0.0.1:26379", "sentinel-1.svc:26379", "[::1]:26379"])";
+    auto result = load_with({{"redis.sentinels", sentinels}});
+    ASSERT_EQ(error_paths(result), std::vector<std::string>{"redis.master_name"});
+    EXPECT_THAT(result.errors[0].message, HasSubstr("must be set when redis.sentinels is set"));
+
+    result = load_with(
+        {{"redis.sentinels", sentinels}, {"redis.master_name", "mymaster"}, {"redis.url", ""}}
+    );
+    ASSERT_EQ(error_paths(result), std::vector<std::string>{"redis.sentinels"});
+    EXPECT_THAT(result.errors[0].message, HasSubstr("needs redis.url set"));
+
+    const Config c = loaded({{"redis.sentinels", sentinels}, {"redis.master_name", "mymaster"}});
+    EXPECT_EQ(c.redis.sentinels.size(), 3U);
+    EXPECT_EQ(c.redis.master_name, "mymaster");
+    EXPECT_TRUE(load_with({{"redis.master_name", "unused-without-sentinels"}}).config);
 }
 
 TEST_F(ConfigLoad, AttemptTimeoutMayNotExceedRequestTimeout) {

@@ -110,6 +110,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
         {"redis.reconnect_min_ms", "101"},
         {"redis.reconnect_max_ms", "2001"},
         {"redis.timeouts_before_reconnect", "7"},
+        {"redis.sentinels", R"(["10.0.0.1:26379", "[::1]:26380"])"},
+        {"redis.master_name", "mymaster"},
         {"admin.token", "admin"},
         {"monitoring.slow_request_ms", "1234"},
         {"compression.enabled", "false"},
@@ -234,6 +236,8 @@ TEST(ConfigFields, EveryPathWritesItsOwnMember) {
     EXPECT_EQ(c.redis.reconnect_min_ms, 101);
     EXPECT_EQ(c.redis.reconnect_max_ms, 2001);
     EXPECT_EQ(c.redis.timeouts_before_reconnect, 7);
+    EXPECT_EQ(c.redis.sentinels, (std::vector<std::string>{"10.0.0.1:26379", "[::1]:26380"}));
+    EXPECT_EQ(c.redis.master_name, "mymaster");
     EXPECT_EQ(c.admin.token, "admin");
     EXPECT_EQ(c.monitoring.slow_request_ms, 1234);
     EXPECT_FALSE(c.features.enhanced_caching.enabled);

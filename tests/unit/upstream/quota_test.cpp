@@ -305,6 +305,7 @@ TEST_F(OutboundQuotaTest, TheDailyBudgetRefusesUntilTheNextDay) {
     EXPECT_EQ(granted_of(quota, cfg, 5), 3);
     EXPECT_EQ(rejected("daily"), 2U);
     EXPECT_EQ(registry_.gauge("scout_upstream_quota_daily_used", "").with({}).value(), 3);
+    EXPECT_EQ(registry_.gauge("scout_upstream_quota_daily_limit", "").with({}).value(), 3);
 }
 
 TEST_F(OutboundQuotaTest, TheSharedStoreDecidesWhileItIsUp) {
