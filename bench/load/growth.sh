@@ -6,8 +6,10 @@
 # scout-sim, redis-server and two Scouts sharing that Redis:
 #   main:    the shipped L1 bounds (cache.memory.max_entries 10,000, max_bytes 64 MiB)
 #   l2_only: cache.memory.max_entries=1, so nearly every hit is an L2 (Redis) hit
+# and a third without Redis (no_redis) for the miss latency only,
 # and measures
-#   a. cache hits over 10, 1,000 and FILL_N (100,000) distinct cached searches, keys drawn
+#   a. cache hits over 10, 1,000 and FILL_N (100,000) distinct cached searches (each a full
+#      page: q=usb with a distinct max_price above every product's), keys drawn
 #      Zipf-like (s = 1, bench/load/zipf.lua) after a fill pass; which tier served them (the
 #      metrics' cache.l1 / cache.l2 hits);
 #   b. an L2 hit next to an L1 hit: the same uniform mix over 1,000 keys on both Scouts;
@@ -60,6 +62,8 @@ COMMON=("${SHIPPED_LIMITS[@]}" --set "redis.url=redis://127.0.0.1:$REDIS_PORT/0"
         --set "admin.token=$TOKEN")
 start_scout main "${COMMON[@]}"
 start_scout l2_only "${COMMON[@]}" --set cache.memory.max_entries=1
+# Splits a miss's added latency: the same Scout without Redis (no L2 read, lock or write).
+start_scout no_redis "${SHIPPED_LIMITS[@]}" --set upstream.quota.rate_per_s=0
 
 url() { echo "http://127.0.0.1:${port[$1]}/search"; }
 # metric NAME INSTANCE: the first sample of a Prometheus family on /metrics.
@@ -120,20 +124,34 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # --- c. misses ---
+# all_calls: scout-sim's authenticated calls of every method.
+all_calls() {
+  curl -fs "127.0.0.1:$SIM_PORT/__sim/stats" |
+    $PY -c 'import json,sys; print(sum(json.load(sys.stdin)["calls"].values()))'
+}
 : > "$work/miss"
+: > "$work/miss_no_redis"
+calls_before_misses=$(all_calls)
 for round in $(seq 1 "$ROUNDS"); do
-  $PY bench/load/growth_client.py latency "${port[main]}" "$SIM_PORT" "$MISSES" "r$round" \
+  # Keys past the filled ones: 2,000,000 + ..., distinct per round and instance.
+  first=$((2000000 + round * 2 * MISSES))
+  $PY bench/load/growth_client.py latency "${port[main]}" "$SIM_PORT" "$MISSES" "$first" \
     >> "$work/miss"
-  echo "misses round $round (scout p50 p99, sim p50 p99): $(tail -1 "$work/miss")" >&2
+  $PY bench/load/growth_client.py latency "${port[no_redis]}" "$SIM_PORT" "$MISSES" \
+    "$((first + MISSES))" >> "$work/miss_no_redis"
+  echo "misses round $round (scout p50 p99, sim p50 p99): $(tail -1 "$work/miss");" \
+    "without Redis: $(tail -1 "$work/miss_no_redis")" >&2
 done
 sim_calls() {
   curl -fs "127.0.0.1:$SIM_PORT/__sim/stats" |
     $PY -c 'import json,sys; print(json.load(sys.stdin)["calls"].get("aliexpress.affiliate.product.query", 0))'
 }
+miss_calls=$(awk -v a="$(all_calls)" -v b="$calls_before_misses" -v n="$((2 * ROUNDS * MISSES))" \
+  'BEGIN {printf "%.2f", (a - b) / n}')
 curl -fs -X POST "127.0.0.1:$SIM_PORT/__sim/faults" \
   -d '{"kind":"delay","delay_ms":200,"method":"aliexpress.affiliate.product.query"}' >/dev/null
 calls_before=$(sim_calls)
-read -r burst_ok burst_bodies < <($PY bench/load/growth_client.py burst "${port[main]}" 200 once)
+read -r burst_ok burst_bodies < <($PY bench/load/growth_client.py burst "${port[main]}" 200 3000000)
 burst_calls=$(($(sim_calls) - calls_before))
 curl -fs -X DELETE "127.0.0.1:$SIM_PORT/__sim/faults" >/dev/null
 
@@ -148,12 +166,22 @@ hit_row() {  # $1 = case, $2 = description
   printf '| %s | %.0f | %s | %s | %s | %s |\n' "$2" "$(col "$1" 1)" "$(col "$1" 3)" \
     "$(col "$1" 4)" "$(col "$1" 2)" "$(share "$1")"
 }
-mcol() { cut -d' ' -f"$1" < "$work/miss" | median; }
-added() { awk -v a="$(mcol "$1")" -v b="$(mcol "$2")" 'BEGIN {printf "%.3f", a - b}'; }
+# mcol COLUMN [FILE]: the median of a column of the miss results.
+mcol() { cut -d' ' -f"$1" < "$work/${2:-miss}" | median; }
+# added COLUMN_SCOUT COLUMN_SIM [FILE]: the median over rounds of Scout's time minus scout-sim's.
+added() {
+  awk -v a="$1" -v b="$2" '{printf "%.3f\n", $a - $b}' "$work/${3:-miss}" | median |
+    awk '{printf "%.3f", $1}'
+}
+# ratio A B COLUMN: the median over rounds of case A's COLUMN over case B's.
+ratio() {
+  paste -d' ' <(cut -d' ' -f"$3" "$work/$1.results") <(cut -d' ' -f"$3" "$work/$2.results") |
+    awk '{printf "%.4f\n", $1 / $2}' | median | awk '{printf "%.2f", $1}'
+}
 per_entry() { awk -v b="$1" -v e="$2" 'BEGIN {printf "%.0f", e ? b / e : 0}'; }
 per_rss() { awk -v r="$1" -v s="$rss_start" -v e="$2" 'BEGIN {printf "%.0f", e ? (r - s) * 1048576 / e : 0}'; }
 table=$(cat <<TABLE
-Hits (GET /search?q=usb+<k>&page_size=20, identity; wrk -t1 -c$CONNECTIONS -d$DURATION -s bench/load/zipf.lua; medians of $ROUNDS interleaved rounds):
+Hits (GET /search?q=usb&page_size=20&max_price=<1000 + k/100>, a full 20-product page of 15.7 KB, identity; wrk -t1 -c$CONNECTIONS -d$DURATION -s bench/load/zipf.lua; medians of $ROUNDS interleaved rounds):
 
 | keys drawn | requests/s | p50 ms | p99 ms | Scout CPU µs/request | served by (all rounds) |
 |---|---|---|---|---|---|
@@ -163,15 +191,20 @@ $(hit_row zbig "$filled, Zipf s=1")
 $(hit_row u1000_l1 "1,000 uniform, default L1 (L1 hit)")
 $(hit_row u1000_l2 "1,000 uniform, cache.memory.max_entries=1 (L2 hit)")
 
+Medians of the per-round ratios: $filled keys / 1,000 keys (Zipf) requests/s $(ratio zbig z1000 1), CPU µs/request $(ratio zbig z1000 2), p99 $(ratio zbig z1000 4); L2 hit / L1 hit (uniform over 1,000) requests/s $(ratio u1000_l2 u1000_l1 1), CPU µs/request $(ratio u1000_l2 u1000_l1 2), p99 $(ratio u1000_l2 u1000_l1 4). Redis's own CPU is not in Scout's µs.
+
 Fill: $filled distinct searches (misses through Scout to scout-sim, 16 connections) in ${fill_s} s; Redis then held $redis_keys keys.
 
-Misses (sequential, $MISSES distinct per round, $ROUNDS rounds; scout-sim with no added latency; the direct call is the same signed product.query POSTed to /sync):
+Misses (sequential, $MISSES distinct per round, $ROUNDS rounds; scout-sim with no added latency; the direct call is the same signed product.query POSTed to /sync; Scout made $miss_calls upstream call(s) of any method per miss):
 
 | | p50 ms | p99 ms |
 |---|---|---|
-| through Scout | $(mcol 1) | $(mcol 2) |
+| through Scout (shipped, with Redis) | $(mcol 1) | $(mcol 2) |
 | straight to scout-sim | $(mcol 3) | $(mcol 4) |
-| added by Scout | $(added 1 3) | $(added 2 4) |
+| added by Scout (median of per-round differences) | $(added 1 3) | $(added 2 4) |
+| through Scout without Redis (redis.url empty) | $(mcol 1 miss_no_redis) | $(mcol 2 miss_no_redis) |
+| straight to scout-sim (interleaved with the line above) | $(mcol 3 miss_no_redis) | $(mcol 4 miss_no_redis) |
+| added by Scout without Redis | $(added 1 3 miss_no_redis) | $(added 2 4 miss_no_redis) |
 
 200 concurrent identical misses (scout-sim delaying each call 200 ms): $burst_ok answered 200 ($burst_bodies distinct bodies), $burst_calls upstream product.query call(s).
 
@@ -185,7 +218,7 @@ Memory (RSS of the main Scout; scout_cache_entries / scout_cache_bytes are L1's 
 
 Per-round hits (requests/s cpu_us p50 p99 requests):
 $(for c in "${cases[@]}"; do n=${c%% *}; echo "    $n: $(tr '\n' ';' < "$work/$n.results")"; done)
-Per-round misses (scout p50 p99, sim p50 p99): $(tr '\n' ';' < "$work/miss")
+Per-round misses (scout p50 p99, sim p50 p99): $(tr '\n' ';' < "$work/miss") without Redis: $(tr '\n' ';' < "$work/miss_no_redis")
 
 Machine: $(nproc) cores, $(uname -m), $(date -u +%Y-%m-%d); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Shared with other builds and benchmarks: noisy.
 TABLE

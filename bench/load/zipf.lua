@@ -1,11 +1,14 @@
--- wrk script: GET /search?q=usb+<k>&page_size=20 for k in 1..N.
+-- wrk script: GET /search?q=usb&page_size=20&max_price=<1000 + k/100> for k in 1..N: N distinct
+-- cached searches, each a full page (every product is under the price; "usb <k>" would match
+-- nothing for most k and cache an empty page).
 -- Parameters from the environment (lib.sh's measure puts wrk's own options before the URL):
 --   ZIPF_N=N ZIPF_S=S: k drawn with probability proportional to 1 / k^S (S = 0: uniform)
 local n, s
 local cdf = {}
 
 local function path(k)
-  return "/search?q=usb+" .. k .. "&page_size=20"
+  return string.format("/search?q=usb&page_size=20&max_price=%d.%02d", 1000 + math.floor(k / 100),
+                       k % 100)
 end
 
 function init()
