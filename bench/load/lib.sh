@@ -36,6 +36,24 @@ wait_http() {
 
 # --- Processes (callers set BIN and work, and declare `pids=()` and `declare -A port pid`) ---
 
+# Installs the dependencies, builds scout and scout-sim (release preset) and sets BIN, work (a
+# temporary directory) and pids; at exit every process in pids is stopped and work removed.
+prepare_run() {
+  bash deploy/local/install-deps.sh >/dev/null
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$(nproc)" --target scout scout-sim >/dev/null
+  BIN=build/release
+  work=$(mktemp -d)
+  pids=()
+  trap stop_run EXIT
+}
+
+stop_run() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+
 # Starts scout-sim from $BIN on a free loopback port; sets SIM_PORT.
 start_sim() {
   "$BIN/src/sim/scout-sim" --listen 127.0.0.1:0 --app-key 100001 --app-secret bench-secret \
