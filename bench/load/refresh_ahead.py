@@ -16,12 +16,12 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import sys
 import urllib.request
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "chaos"))
+from chaos import write_section  # noqa: E402
 from stack import Stack, StackOptions, open_loop, percentile, search_path  # noqa: E402
 
 HOT = ["usb cable", "phone case", "earbuds"]
@@ -110,16 +110,6 @@ def svg(runs, args):
     return "\n".join(out) + "\n"
 
 
-def write_section(table):
-    text = open(PERF).read()
-    begin, end = "<!-- refresh-ahead:begin -->", "<!-- refresh-ahead:end -->"
-    if begin not in text or end not in text:
-        sys.exit(f"{PERF} has no {begin} ... {end} section")
-    text = re.sub(re.escape(begin) + ".*?" + re.escape(end),
-                  lambda m: begin + "\n" + table + "\n" + end, text, flags=re.S)
-    open(PERF, "w").write(text)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scout-bin", required=True)
@@ -153,7 +143,7 @@ def main():
     if args.write:
         with open(SVG, "w") as f:
             f.write(image)
-        write_section(table)
+        write_section(PERF, "refresh-ahead", table)
 
 
 if __name__ == "__main__":

@@ -30,19 +30,8 @@ SEARCH="${SEARCH:-/search?q=usb&page_size=20}"
 WRITE=0
 [ "${1:-}" = "--write" ] && WRITE=1
 
-bash deploy/local/install-deps.sh >/dev/null
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target scout scout-sim floor_server >/dev/null
-
-BIN=build/release
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+prepare_run
+cmake --build --preset release -j "$(nproc)" --target floor_server >/dev/null
 # Run as root, nginx's and Varnish's workers drop privileges: let them into this run's
 # throw-away directory.
 chmod 755 "$work"

@@ -27,19 +27,7 @@ ROUNDS="${ROUNDS:-5}"
 WRITE=0
 [ "${1:-}" = "--write" ] && WRITE=1
 
-bash deploy/local/install-deps.sh >/dev/null
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)" --target scout scout-sim >/dev/null
-
-BIN=build/release
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+prepare_run
 
 declare -A port pid
 start_sim

@@ -103,6 +103,20 @@ private:
     std::vector<int> taken_;
 };
 
+// A client of its own for one test, and what it is made of.
+struct ClientRig {
+    ClientRig(asio::io_context& io, const std::string& gateway_url, long max_connections = 32)
+        : cfg(client_config(gateway_url)), curl(io, max_connections) {}
+
+    std::shared_ptr<const config::Config> cfg;
+    CurlMulti curl;
+    BreakerSet breakers{[cfg = cfg] { return cfg->upstream.breaker; }, SteadyClock::instance()};
+    monitoring::Registry registry;
+    const UpstreamMetrics metrics{registry};
+    OutboundQuota quota{registry, nullptr};
+    AliExpressClient client{curl, breakers, quota, metrics, [cfg = cfg] { return cfg; }};
+};
+
 CallOptions within(milliseconds budget) {
     CallOptions options;
     options.deadline = std::chrono::steady_clock::now() + budget;
@@ -115,13 +129,9 @@ CallOptions within(milliseconds budget) {
 TEST(AliExpressClient, WaitingForAConnectionSlotIsNotAnUpstreamFailure) {
     asio::io_context io;
     SilentServer server(io);
-    const auto cfg = client_config(server.url());
-    CurlMulti curl(io, /*max_connections_per_host=*/1);
-    BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
-    monitoring::Registry registry;
-    const UpstreamMetrics metrics(registry);
-    OutboundQuota quota(registry, nullptr);
-    AliExpressClient client(curl, breakers, quota, metrics, [cfg] { return cfg; });
+    ClientRig rig(io, server.url(), /*max_connections=*/1);
+    AliExpressClient& client = rig.client;
+    BreakerSet& breakers = rig.breakers;
 
     std::optional<Result<nlohmann::json>> held;
     std::optional<Result<nlohmann::json>> queued;
@@ -164,13 +174,7 @@ TEST(AliExpressClient, WaitingForAConnectionSlotIsNotAnUpstreamFailure) {
 TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
     asio::io_context io;
     SilentServer server(io);
-    const auto cfg = client_config(server.url());
-    CurlMulti curl(io);
-    BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
-    monitoring::Registry registry;
-    const UpstreamMetrics metrics(registry);
-    OutboundQuota quota(registry, nullptr);
-    AliExpressClient client(curl, breakers, quota, metrics, [cfg] { return cfg; });
+    ClientRig rig(io, server.url());
 
     // One refused call first, through a client of its own: UBSan checks a virtual call's
     // dynamic type the first time it sees it, and that check needs a pipe, which cannot be
@@ -181,7 +185,9 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
         BreakerSet warm_breakers(
             [refused] { return refused->upstream.breaker; }, SteadyClock::instance()
         );
-        AliExpressClient warm(curl, warm_breakers, quota, metrics, [refused] { return refused; });
+        AliExpressClient warm(rig.curl, warm_breakers, rig.quota, rig.metrics, [refused] {
+            return refused;
+        });
         asio::co_spawn(
             io,
             warm.call(kProductQuery, {}, within(milliseconds(500))),
@@ -196,7 +202,7 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
         const FdExhaustion exhaustion;
         asio::co_spawn(
             io,
-            client.call(kProductQuery, {}, within(milliseconds(1'000))),
+            rig.client.call(kProductQuery, {}, within(milliseconds(1'000))),
             [&](const std::exception_ptr&, Result<nlohmann::json> outcome) {
                 result = std::move(outcome);
                 io.stop();
@@ -207,7 +213,7 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
     ASSERT_TRUE(result);
     ASSERT_FALSE(*result);
     EXPECT_EQ(result->error().code, upstream_errc::kLocalLimit) << result->error().detail();
-    EXPECT_EQ(breakers.for_method(kProductQuery).state(), CircuitBreaker::State::kClosed);
+    EXPECT_EQ(rig.breakers.for_method(kProductQuery).state(), CircuitBreaker::State::kClosed);
     EXPECT_EQ(server.accepted(), 0U);
 }
 
@@ -215,13 +221,10 @@ TEST(AliExpressClient, RunningOutOfFileDescriptorsIsNotAnUpstreamFailure) {
 // and the refusal counts as a failed, circuit-open call; the other methods are not refused.
 TEST(AliExpressClient, RefusalAnswersForAnOpenBreakerOnly) {
     asio::io_context io;
-    const auto cfg = client_config("http://127.0.0.1:9/sync");
-    CurlMulti curl(io, /*max_connections_per_host=*/1);
-    BreakerSet breakers([cfg] { return cfg->upstream.breaker; }, SteadyClock::instance());
-    monitoring::Registry registry;
-    const UpstreamMetrics metrics(registry);
-    OutboundQuota quota(registry, nullptr);
-    AliExpressClient client(curl, breakers, quota, metrics, [cfg] { return cfg; });
+    ClientRig rig(io, "http://127.0.0.1:9/sync");
+    AliExpressClient& client = rig.client;
+    BreakerSet& breakers = rig.breakers;
+    const UpstreamMetrics& metrics = rig.metrics;
 
     EXPECT_FALSE(client.refusal(kProductQuery, "rid"));
     breakers.for_method(kProductQuery).trip_for(milliseconds(60'000));
