@@ -13,18 +13,9 @@ median() {
 # Replaces what stands between <!-- $1:begin --> and <!-- $1:end --> in docs/performance.md
 # with $2.
 write_section() {
-  python3 - "$1" "$2" <<'PY'
-import re, sys
-name, table = sys.argv[1], sys.argv[2]
-path = "docs/performance.md"
-text = open(path).read()
-begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-if begin not in text or end not in text:
-    sys.exit(f"{path} has no {begin} ... {end} section")
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end),
-              lambda m: begin + "\n" + table + "\n" + end, text, flags=re.S)
-open(path, "w").write(text)
-PY
+  /usr/bin/python3 -c 'import sys; sys.path.insert(0, "bench/chaos")
+from chaos import write_section
+write_section("docs/performance.md", sys.argv[1], sys.argv[2])' "$1" "$2"
 }
 
 # Waits up to 20 s for $1 (a URL) to answer.
