@@ -1,5 +1,6 @@
 // gzip (RFC 1952) with zlib: the compression middleware compresses responses with it, and the
-// cache pre-compresses the pages it keeps (cache::make_cached_response). Thread-safe (pure).
+// cache pre-compresses the pages it keeps (cache::make_cached_response). Thread-safe: each
+// thread keeps its own zlib stream per level used and a scratch buffer, reset between calls.
 #pragma once
 
 #include <cstddef>

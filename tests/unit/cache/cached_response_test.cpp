@@ -10,6 +10,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -308,6 +309,34 @@ TEST(Gzip, RejectsInvalidLevel) {
     EXPECT_THROW((void)middleware::gzip_compress("x", -2), std::invalid_argument);
 }
 
+TEST(Gzip, StreamsKeptPerThreadGiveTheSameBytesAsFreshOnesAcrossLevelsAndErrors) {
+    // Each thread reuses one zlib stream per level: a stream used before (by a large input,
+    // another level, a rejected level in between) must compress exactly as a fresh one does.
+    std::mt19937 rng(11);
+    const std::string small = json_body(1'500);
+    const std::string large = json_body(300'000);
+    const std::string noise = random_bytes(rng, 70'000);
+    std::string fresh_small;
+    std::thread([&] { fresh_small = middleware::gzip_compress(small, 6); }).join();
+    for (int round = 0; round < 3; ++round) {
+        for (const std::string* input : {&large, &noise, &small}) {
+            for (const int level : {6, 1, 9, -1}) {
+                const std::string gz = middleware::gzip_compress(*input, level);
+                EXPECT_EQ(middleware::gzip_decompress(gz, input->size()), *input) << level;
+            }
+        }
+        EXPECT_THROW((void)middleware::gzip_compress(small, 10), std::invalid_argument);
+        EXPECT_EQ(middleware::gzip_compress(small, 6), fresh_small) << round;
+        EXPECT_EQ(middleware::gzip_compress(small, -1), fresh_small) << round;
+    }
+}
+
+TEST(Gzip, ResultCarriesNoSpareCapacity) {
+    const std::string body = json_body(15'000);
+    const std::string gz = middleware::gzip_compress(body);
+    EXPECT_LT(gz.capacity(), gz.size() + 64);
+}
+
 TEST(StrongEtag, IsQuotedFirst128BitsOfSha256) {
     // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
     EXPECT_EQ(strong_etag("abc"), "\"ba7816bf8f01cfea414140de5dae2223\"");
@@ -334,6 +363,21 @@ TEST(CachedResponse, MakeCachedResponseGzipsOnlyWhenWorthIt) {
         make_cached_response(random_bytes(rng, 5000), "application/octet-stream");
     EXPECT_EQ(noise.gzip_body, nullptr);  // compression would not shrink it
     EXPECT_LT(small.bytes(), noise.bytes());
+}
+
+TEST(CachedResponse, KeepsABodyBuiltByAppendingAtItsSize) {
+    std::string body = "[";
+    while (body.size() < 15'000) {
+        body += R"({"id":12345,"title":"a product title"},)";
+    }
+    body.back() = ']';
+    body.reserve(body.size() * 2);  // as growth by doubling can leave it
+    ASSERT_GT(body.capacity(), body.size() + 1'000);
+    const std::size_t size = body.size();
+    const CachedResponse page = make_cached_response(std::move(body), "application/json");
+    EXPECT_LT(page.body->capacity(), size + 64);
+    ASSERT_TRUE(page.gzip_body);
+    EXPECT_LT(page.bytes(), size + page.gzip_body->size() + 512);
 }
 
 }  // namespace
