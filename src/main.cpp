@@ -7,8 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -101,9 +104,30 @@ void print_routes() {
     }
 }
 
+// glibc gives the free memory at the top of a heap back to the kernel once 128 KiB of it is
+// free (M_TRIM_THRESHOLD) and maps each block of 128 KiB or more on its own
+// (M_MMAP_THRESHOLD). A cache miss builds and frees about a megabyte (the upstream page's JSON
+// tree, its 95 KB body), so every miss paid madvise and then first-touch page faults for the
+// same memory again (docs/performance.md, "How cost grows with the work"). Up to 4 MiB stay
+// free per heap, and blocks up to 1 MiB come from the heaps; setting them turns off glibc's
+// own adjustment of both (which would let up to 64 MiB stay). A burst that took more than
+// that (5,000 idle connections) still gives it back. An operator's GLIBC_TUNABLES for malloc
+// wins.
+void tune_allocator() {
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr) {
+        return;
+    }
+    constexpr int kMmapThreshold = 1 << 20;
+    constexpr int kTrimThreshold = 4 << 20;
+    mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+    mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    tune_allocator();
     // A log reader that went away (closed stdout pipe) or a peer that reset a socket must
     // give EPIPE to the writer, never kill the process, in every mode (memory-only too).
     std::signal(SIGPIPE, SIG_IGN);
