@@ -24,6 +24,9 @@ import time
 import urllib.parse
 
 APP_KEY, APP_SECRET = "100001", "bench-secret"
+# What Scout asks the upstream for on a miss, whatever the client's page_size
+# (SearchOptions::upstream_page_size): the direct call must fetch the same page to compare.
+UPSTREAM_PAGE_SIZE = "50"
 
 
 def percentile(values, p):
@@ -41,7 +44,7 @@ def signed_query(cents):
         "app_key": APP_KEY, "method": "aliexpress.affiliate.product.query",
         "timestamp": str(int(time.time() * 1000)), "sign_method": "sha256",
         "format": "json", "simplify": "false", "keywords": "usb", "page_no": "1",
-        "page_size": "20", "tracking_id": "bench", "max_sale_price": str(cents),
+        "page_size": UPSTREAM_PAGE_SIZE, "tracking_id": "bench", "max_sale_price": str(cents),
         "target_currency": "USD", "target_language": "EN",
     }
     canonical = "".join(k + params[k] for k in sorted(params))
