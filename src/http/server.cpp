@@ -1,6 +1,7 @@
 #include <scout/http/request_id.hpp>
 #include <scout/http/response.hpp>
 #include <scout/http/server.hpp>
+#include <scout/http/yield_queue.hpp>
 #include <scout/log/log.hpp>
 
 #include <boost/asio/write.hpp>
@@ -44,6 +45,10 @@ constexpr std::size_t kFirstReadBytes = 16U << 10U;
 // Room beyond the header limit for chunk-size lines, extensions and trailers (Beast 1.81 does
 // not limit them; a full buffer fails the read with buffer_overflow).
 constexpr std::size_t kChunkHeaderBytes = 16U << 10U;
+// Connections refused for their client's rate (429) let go per turn of a worker's event loop.
+// A flood over its limit then costs a well-behaved client's request the handling of about
+// this many 429s, not of one per flooding connection (docs/performance.md, rate limiter).
+constexpr std::size_t kYieldedPerTurn = 4;
 // Repeated warnings (accept failures, connection cap) are logged at most this often.
 constexpr auto kWarnInterval = std::chrono::seconds(10);
 
@@ -263,6 +268,7 @@ public:
             boost::system::error_code ignored;
             acceptor_.close(ignored);
             slot_freed_.cancel();
+            yield_queue_.release_all();
             // Idle keep-alive connections have nothing in flight: close them now rather than
             // cut them mid-request later.
             for (const Connection& connection : connections_) {
@@ -278,6 +284,7 @@ public:
             boost::system::error_code ignored;
             acceptor_.close(ignored);
             slot_freed_.cancel();
+            yield_queue_.release_all();
             for (const Connection& connection : connections_) {
                 connection.stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
                 connection.stream->socket().close(ignored);
@@ -307,6 +314,7 @@ private:
         Session(Worker& w, tcp::socket socket)
             : worker(w),
               stream(std::move(socket)),
+              turn(stream.get_executor()),
               buffer(w.server_.options_.max_header_bytes + kChunkHeaderBytes),
               registration(
                   worker.connections_.insert(worker.connections_.end(), Connection{&stream})
@@ -346,6 +354,7 @@ private:
 
         Worker& worker;
         beast::tcp_stream stream;
+        asio::steady_timer turn;    // its wait in the worker's YieldQueue
         beast::flat_buffer buffer;  // bounded: an endless chunk extension cannot grow it
         std::string head;           // response head, reused for every response
         std::string client;         // "ip:port"
@@ -432,6 +441,9 @@ private:
                     co_await linger(s);  // pipelined requests past the last one we answer
                 }
                 break;
+            }
+            if (response.result() == Status::too_many_requests) {
+                co_await yield_queue_.wait(s.turn);  // over its limit: the others go first
             }
         }
         boost::system::error_code ignored;
@@ -661,6 +673,7 @@ private:
     WorkerContext io_{1};
     tcp::acceptor acceptor_{io_};
     asio::steady_timer slot_freed_{io_};  // cancelled when a session ends
+    YieldQueue yield_queue_{io_, kYieldedPerTurn};
     asio::executor_work_guard<asio::io_context::executor_type> guard_{asio::make_work_guard(io_)};
     // Destroyed before io_ (its clients own timers and sockets on it).
     std::shared_ptr<const Pipeline> pipeline_;

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
+#include <vector>
 
 namespace scout::test {
 namespace {
@@ -142,6 +144,57 @@ TEST(RateLimit, ARateChangeBySighupTakesEffectWithoutDroppingAConnection) {
     ASSERT_TRUE(after);
     EXPECT_EQ(after->status, 200);
     EXPECT_EQ(after->header("ratelimit-limit"), "50");
+}
+
+TEST(RateLimit, AFloodOverTheLimitKeepsItsConnectionsAndLeavesAnotherClientServedAndADrainPrompt) {
+    // Connections answered 429 wait their turn behind other clients' requests (YieldQueue):
+    // they must still be answered, stay open, and not hold up a drain.
+    SimProcess sim;
+    json settings = limits(0.01, 1);
+    // sha256("flood-test-good-key"): a client with a limit it never reaches.
+    settings["auth"]["api_keys"] = {
+        "good:f153210ae6fcc49853ebea1923ef6e4fbb51d4c713ea5c0488df6ac34316c0ca:1000:1000"};
+    ScoutProcess scout(limited(sim, settings));
+    ASSERT_EQ(status(get(scout, kSearch)), 200);  // the flood's one token, and a cached page
+    constexpr int kFlooders = 8;
+    std::atomic<bool> stop{false};
+    std::atomic<int> rejected{0};
+    std::atomic<int> unexpected{0};
+    std::vector<std::thread> flood;
+    for (int i = 0; i < kFlooders; ++i) {
+        flood.emplace_back([&] {
+            HttpConnection connection(scout.port());
+            const std::string request = "GET " + kSearch + " HTTP/1.1\r\nHost: x\r\n\r\n";
+            while (!stop) {
+                if (!connection.send(request)) {
+                    ++unexpected;
+                    return;
+                }
+                const auto response = connection.read_response();
+                if (!response) {
+                    ++unexpected;
+                    return;
+                }
+                (response->status == 429 ? rejected : unexpected) += 1;
+            }
+        });
+    }
+    ASSERT_TRUE(eventually(seconds(20), [&] { return rejected > 200; }));
+    for (int i = 0; i < 20; ++i) {  // another client, on its own connections, meanwhile
+        EXPECT_EQ(status(get(scout, kSearch, {{"X-API-Key", "flood-test-good-key"}})), 200);
+    }
+    EXPECT_EQ(unexpected, 0);
+
+    // SIGTERM while the flood goes on: in-flight 429s are answered, the connections closed,
+    // and the process exits well within its drain grace.
+    scout.process().signal(SIGTERM);
+    const auto exited = scout.process().wait_for(seconds(15));
+    stop = true;
+    for (auto& thread : flood) {
+        thread.join();
+    }
+    ASSERT_TRUE(exited.has_value()) << scout.log_text();
+    EXPECT_EQ(*exited, 0) << scout.log_text();
 }
 
 TEST(ApiKeys, NoneAndWrongGet401TheRightOneItsOwnLimitAndARevokedOne401) {
