@@ -3,7 +3,8 @@
 #   1. /health req/s and the req/s of 429s that a client flooding over its limit gets
 #      (GET /search with its own X-Forwarded-For through a trusted proxy: 127.0.0.1).
 #   2. The p99 of a well-behaved client (its own API key, high limit; cache-hit /search on one
-#      connection) alone, and while the flood runs.
+#      connection) alone, alone beside a nice-19 busy loop on its core (the flood client's
+#      share of that core, without the flood), and while the flood runs.
 # Scout runs the shipped logging (access log on, JSON, to a file), one worker pinned to core 0,
 # the flood wrk on core 1 at nice 19, the well-behaved wrk on core 1.
 # Runs are interleaved in ROUNDS rounds; the table shows medians. BIN=build/release by default
@@ -66,11 +67,18 @@ p99_ms() {  # wrk --latency's 99% line, in ms
 flood() {
   taskset -c 1 nice -n 19 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "X-Forwarded-For: 198.51.100.1" "$BASE$SEARCH"
 }
+# The flood's share of core 1 without the flood: a busy loop at the same priority, for as long
+# as a well-behaved run. The well-behaved client's p99 beside it is its unloaded p99 under the
+# same client-side conditions (this machine has no third core to give the flood).
+busy_core1() {
+  taskset -c 1 nice -n 19 timeout "$((${DURATION%s} + 1))" sh -c 'while :; do :; done' || true
+}
 good() {
   taskset -c 1 wrk -t1 -c1 -d"$DURATION" --latency -H "X-API-Key: $KEY" "$BASE$SEARCH"
 }
 
 : > "$work/health"; : > "$work/rejected"; : > "$work/ratio"; : > "$work/alone"; : > "$work/loaded"
+: > "$work/alone_busy"
 for round in $(seq 1 "$ROUNDS"); do
   h=$(taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "$BASE/health" | rps)
   out=$(flood)
@@ -79,14 +87,19 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$h" >> "$work/health"; echo "$r" >> "$work/rejected"
   echo "$r $h" | awk '{print $1/$2}' >> "$work/ratio"
   good | p99_ms >> "$work/alone"
+  busy_core1 &
+  bpid=$!
+  good | p99_ms >> "$work/alone_busy"
+  wait "$bpid"
   flood > "$work/flood.$round" &
   fpid=$!
   sleep 0.5
   good | p99_ms >> "$work/loaded"
   wait "$fpid"
-  echo "round $round: health=$h rejected=$r (non-2xx $non2xx) good p99 alone=$(tail -1 "$work/alone") ms loaded=$(tail -1 "$work/loaded") ms" >&2
+  echo "round $round: health=$h rejected=$r (non-2xx $non2xx) good p99 alone=$(tail -1 "$work/alone") ms alone beside a busy loop=$(tail -1 "$work/alone_busy") ms loaded=$(tail -1 "$work/loaded") ms" >&2
 done
 alone=$(median < "$work/alone"); loaded=$(median < "$work/loaded")
+alone_busy=$(median < "$work/alone_busy")
 table=$(
   echo "| measure (wrk -t1 -d$DURATION; flood -c$CONNECTIONS, well-behaved -c1) | median of $ROUNDS rounds |"
   echo "|---|---|"
@@ -95,7 +108,9 @@ table=$(
   echo "| 429 req/s / /health req/s, per round (median) | $(median < "$work/ratio") |"
   echo "| well-behaved client p99, alone (ms) | $alone |"
   echo "| well-behaved client p99, during the flood (ms) | $loaded |"
+  echo "| well-behaved client p99, alone beside a nice-19 busy loop on its core (ms) | $alone_busy |"
   echo "| p99 during / alone | $(echo "$loaded $alone" | awk '{printf "%.2f", $1/$2}') |"
+  echo "| p99 during / alone beside the busy loop (the server's part) | $(echo "$loaded $alone_busy" | awk '{printf "%.2f", $1/$2}') |"
   echo
   echo "Machine: $(nproc) cores, $(uname -m), $(date +%F); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 )
