@@ -166,16 +166,21 @@ public:
             report.status = ComponentStatus::kDisabled;
             return report;
         }
-        const bool connected = store_->available();
+        // Every worker's connection, not only the answering worker's: each reconnects on its
+        // own, and two probes of one instance must not disagree.
+        const auto [up, total] = store_->connections();
         const Probe::Result probe = probe_.result();
         take_probe_error(probe, report);
-        if (!connected && report.last_error.empty()) {
-            report.last_error = "not connected";
+        if (up < total && report.last_error.empty()) {
+            report.last_error = std::to_string(total - up) + " of " + std::to_string(total) +
+                                " worker connections not connected";
             report.last_error_unix_ms = monitoring::unix_ms_now();
         }
-        report.status =
-            !connected || probe_failed(probe) ? ComponentStatus::kDown : ComponentStatus::kOk;
-        report.details = {{"connected", connected}};
+        report.status = up == 0 || probe_failed(probe) ? ComponentStatus::kDown
+                        : up < total                   ? ComponentStatus::kDegraded
+                                                       : ComponentStatus::kOk;
+        report.details = {
+            {"connected", up == total}, {"connections_up", up}, {"connections", total}};
         if (const cache::RedisClient* client = store_->client_for_this_thread()) {
             report.details["master"] = client->master();  // with Sentinel: the one it named
         }

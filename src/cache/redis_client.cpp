@@ -969,6 +969,13 @@ bool RedisStore::available() const {
     });
 }
 
+RedisStore::Connections RedisStore::connections() const {
+    const auto up = std::count_if(clients_.begin(), clients_.end(), [](const RedisClient* c) {
+        return c->available();
+    });
+    return {static_cast<std::size_t>(up), clients_.size()};
+}
+
 awaitable<result<std::optional<std::string>>> RedisStore::get(std::string key) {
     RedisClient* client = client_for_this_thread();
     if (client == nullptr) {

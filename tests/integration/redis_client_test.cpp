@@ -792,6 +792,8 @@ TEST(RedisStoreTest, RoutesEachCallToTheCallingWorkersClient) {
     // Off the workers: "any connection up"; calls are refused.
     EXPECT_TRUE(store.available());
     EXPECT_EQ(store.client_for_this_thread(), nullptr);
+    EXPECT_EQ(store.connections().up, 2U);
+    EXPECT_EQ(store.connections().total, 2U);
 
     auto on_b = asio::co_spawn(worker_b, store_round_trip(store, "routed"), asio::use_future);
     ASSERT_EQ(on_b.wait_for(seconds(5)), std::future_status::ready);
@@ -808,7 +810,9 @@ TEST(RedisStoreTest, RoutesEachCallToTheCallingWorkersClient) {
     thread_b.join();
     // The io_contexts no longer run: stopping from this thread is allowed.
     client_a.stop();
+    EXPECT_EQ(store.connections().up, 1U);  // a stopped client counts as down
     client_b.stop();
+    EXPECT_EQ(store.connections().up, 0U);
 }
 
 }  // namespace

@@ -276,6 +276,14 @@ public:
     // The client of the calling thread's worker; nullptr off the workers.
     [[nodiscard]] RedisClient* client_for_this_thread() const;
 
+    // How many of the workers' connections are up, of how many: the process-wide view a
+    // health report needs (each worker reconnects on its own, so they can differ).
+    struct Connections {
+        std::size_t up = 0;
+        std::size_t total = 0;
+    };
+    [[nodiscard]] Connections connections() const;
+
 private:
     std::vector<RedisClient*> clients_;
 };

@@ -154,6 +154,20 @@ TEST(RedisStore, OffTheWorkersCallsAreRefusedAndAvailabilityIsAnyClients) {
     EXPECT_EQ(client.stats().rejected_total, 0U);
 }
 
+TEST(RedisStore, ConnectionsCountEveryWorkersClientFromAnyThread) {
+    asio::io_context worker_a;
+    asio::io_context worker_b;
+    RedisClient client_a(worker_a, options());
+    RedisClient client_b(worker_b, options());
+    RedisStore store({&client_a, &client_b});
+    const RedisStore::Connections off = store.connections();
+    EXPECT_EQ(off.up, 0U);
+    EXPECT_EQ(off.total, 2U);
+    // The same answer on a worker as off the workers: not only the calling worker's client.
+    asio::post(worker_b, [&] { EXPECT_EQ(store.connections().total, 2U); });
+    worker_b.run();
+}
+
 TEST(RedisStore, RefusesANullClient) {
     asio::io_context io;
     RedisClient client(io, options());
