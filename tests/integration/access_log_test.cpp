@@ -28,8 +28,7 @@ ScoutProcess::Options with_sim(
     const SimProcess& sim, std::vector<std::pair<std::string, std::string>> extra = {}
 ) {
     ScoutProcess::Options options;
-    options.settings = sim.scout_settings();
-    options.settings.emplace_back("search.cursor_secret", "test-cursor-secret");
+    options.settings = sim.scout_settings({{"search.cursor_secret", "test-cursor-secret"}});
     options.settings.insert(options.settings.end(), extra.begin(), extra.end());
     return options;
 }

@@ -30,14 +30,10 @@ constexpr const char* kL2Secret = "test-l2-secret";
 
 ScoutProcess::Options memory_only(const SimProcess& sim) {
     ScoutProcess::Options options;
-    options.settings = {
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"upstream.tracking_id", "scout_test"},
+    options.settings = sim.scout_settings({
         {"search.cursor_secret", "test-cursor-secret"},
         {"redis.url", ""},
-    };
+    });
     return options;
 }
 

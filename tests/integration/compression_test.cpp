@@ -18,14 +18,10 @@ constexpr const char* kSearch = "/search?q=usb+cable&page_size=30";
 
 ScoutProcess::Options with_sim(const SimProcess& sim) {
     ScoutProcess::Options options;
-    options.settings = {
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"upstream.tracking_id", "scout_test"},
+    options.settings = sim.scout_settings({
         {"search.cursor_secret", "test-cursor-secret"},
         {"admin.token", kToken},
-    };
+    });
     return options;
 }
 

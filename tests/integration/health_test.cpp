@@ -21,16 +21,12 @@ using std::chrono::seconds;
 
 ScoutProcess::Options with(const SimProcess& sim, const std::string& redis_url) {
     ScoutProcess::Options options;
-    options.settings = {
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"upstream.tracking_id", "scout_test"},
+    options.settings = sim.scout_settings({
         {"redis.url", redis_url},
         {"redis.reconnect_min_ms", "50"},
         {"redis.reconnect_max_ms", "300"},
         {"server.threads", "2"},
-    };
+    });
     return options;
 }
 
@@ -56,6 +52,11 @@ TEST(HealthDetailed, ReportsEveryComponentAndIsHealthyWithItsDependenciesUp) {
     RedisServer redis;
     ScoutProcess scout(with(sim, redis.url()));
     ASSERT_TRUE(reaches(scout, "healthy", seconds(10))) << health(scout).body.dump();
+    // The probes start with the first request and run beside it: latency_ms is null until
+    // the first PING has answered.
+    ASSERT_TRUE(eventually(seconds(5), [&] {
+        return health(scout).body["components"]["redis"]["latency_ms"].is_number();
+    })) << health(scout).body.dump();
     const Health h = health(scout);
     EXPECT_EQ(h.status, 200);
     EXPECT_FALSE(h.body["version"].get<std::string>().empty());

@@ -149,13 +149,7 @@ print(len(families), "families")
 
 ScoutProcess::Options slow_scout(const SimProcess& sim, const std::string& development_json) {
     ScoutProcess::Options options;
-    options.settings = {
-        {"admin.token", kToken},
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"upstream.tracking_id", "scout_test"},
-    };
+    options.settings = sim.scout_settings({{"admin.token", kToken}});
     options.development_json = development_json;
     return options;
 }

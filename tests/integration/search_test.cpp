@@ -23,13 +23,7 @@ ScoutProcess::Options with_sim(
     const SimProcess& sim, std::vector<std::pair<std::string, std::string>> extra = {}
 ) {
     ScoutProcess::Options options;
-    options.settings = {
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"upstream.tracking_id", "scout_test"},
-        {"search.cursor_secret", "test-cursor-secret"},
-    };
+    options.settings = sim.scout_settings({{"search.cursor_secret", "test-cursor-secret"}});
     options.settings.insert(options.settings.end(), extra.begin(), extra.end());
     return options;
 }

@@ -25,13 +25,16 @@ public:
     [[nodiscard]] std::string gateway_url() const {
         return "http://127.0.0.1:" + std::to_string(port_) + "/sync";
     }
-    // The scout settings (--set path=value) that make this sim its upstream.
-    [[nodiscard]] std::vector<std::pair<std::string, std::string>> scout_settings() const {
-        return {
+    using Settings = std::vector<std::pair<std::string, std::string>>;
+    // The scout settings (--set path=value) that make this sim its upstream, then `extra`.
+    [[nodiscard]] Settings scout_settings(const Settings& extra = {}) const {
+        Settings settings = {
             {"upstream.gateway_url", gateway_url()},
             {"upstream.app_key", kSimAppKey},
             {"upstream.app_secret", kSimAppSecret},
             {"upstream.tracking_id", "scout_test"}};
+        settings.insert(settings.end(), extra.begin(), extra.end());
+        return settings;
     }
     // Adds a fault (see docs/scout-sim.md); throws if the sim refuses it.
     void add_fault(const nlohmann::json& fault) const;

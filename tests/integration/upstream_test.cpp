@@ -23,14 +23,8 @@ constexpr const char* kLinkGenerate = "aliexpress.affiliate.link.generate";
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
 Settings upstream_settings(const SimProcess& sim, Settings extra = {}) {
-    Settings settings = {
-        {"upstream.gateway_url", sim.gateway_url()},
-        {"upstream.app_key", kSimAppKey},
-        {"upstream.app_secret", kSimAppSecret},
-        {"upstream.tracking_id", "scout_test"},
-        // These tests are about the client: every search must reach the upstream.
-        {"cache.ttl.search_s", "0"},
-    };
+    // These tests are about the client: every search must reach the upstream.
+    Settings settings = sim.scout_settings({{"cache.ttl.search_s", "0"}});
     settings.insert(settings.end(), extra.begin(), extra.end());
     return settings;
 }
