@@ -124,12 +124,18 @@ TEST(RedisClient, SharesCountersBetweenClients) {
     EXPECT_EQ(snapshot(*shared).rejected_total, 2U);
 }
 
-TEST(RedisStore, RoutesToTheClientOfTheCallingWorker) {
+// Two workers, each with its own (never started) client, and the store over both.
+struct TwoWorkers {
     asio::io_context worker_a;
     asio::io_context worker_b;
-    RedisClient client_a(worker_a, options());
-    RedisClient client_b(worker_b, options());
-    RedisStore store({&client_a, &client_b});
+    RedisClient client_a{worker_a, options()};
+    RedisClient client_b{worker_b, options()};
+    RedisStore store{{&client_a, &client_b}};
+};
+
+TEST(RedisStore, RoutesToTheClientOfTheCallingWorker) {
+    TwoWorkers w;
+    auto& [worker_a, worker_b, client_a, client_b, store] = w;
 
     const auto got = run_co(worker_b, store.get("k"));
     EXPECT_EQ(got.error(), cache_errc::kUnavailable);
@@ -155,17 +161,16 @@ TEST(RedisStore, OffTheWorkersCallsAreRefusedAndAvailabilityIsAnyClients) {
 }
 
 TEST(RedisStore, ConnectionsCountEveryWorkersClientFromAnyThread) {
-    asio::io_context worker_a;
-    asio::io_context worker_b;
-    RedisClient client_a(worker_a, options());
-    RedisClient client_b(worker_b, options());
-    RedisStore store({&client_a, &client_b});
-    const RedisStore::Connections off = store.connections();
+    TwoWorkers w;
+    const RedisStore::Connections off = w.store.connections();
     EXPECT_EQ(off.up, 0U);
     EXPECT_EQ(off.total, 2U);
     // The same answer on a worker as off the workers: not only the calling worker's client.
-    asio::post(worker_b, [&] { EXPECT_EQ(store.connections().total, 2U); });
-    worker_b.run();
+    RedisStore::Connections on_b;
+    asio::post(w.worker_b, [&] { on_b = w.store.connections(); });
+    w.worker_b.run();
+    EXPECT_EQ(on_b.up, 0U);
+    EXPECT_EQ(on_b.total, 2U);
 }
 
 TEST(RedisStore, RefusesANullClient) {
