@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Three Scout instances behind nginx, sharing one redis-server, against one scout-sim; all on
-# 127.0.0.1, each on a free port.
+# 127.0.0.1, each on a free port below the ephemeral range.
 #
 #   deploy/local/cluster.sh              start, print the addresses, wait; Ctrl-C stops all
 #   deploy/local/cluster.sh stop         stop a cluster started from another terminal
@@ -38,22 +38,51 @@ die() {
   exit 1
 }
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# Distinct ports that are free now, chosen below the kernel's ephemeral range: a port held
+# for an instance that is not up yet (or is restarting) can then never be taken as the local
+# port of some client's outgoing connection, which would make its bind fail.
+free_ports() {  # $1 = how many
+  /usr/bin/python3 - "$1" <<'PY'
+import random, socket, sys
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+wanted, chosen = int(sys.argv[1]), []
+candidates = random.sample(range(10000, low), min(2000, low - 10000)) if low > 10100 else []
+for port in candidates + [0] * wanted:
+    if len(chosen) == wanted:
+        break
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        if s.getsockname()[1] not in chosen:
+            chosen.append(s.getsockname()[1])
+print(" ".join(map(str, chosen)))
+PY
 }
 
-wait_for() {  # $1 = what, $2 = seconds, rest = command that succeeds when ready
-  local what=$1 seconds=$2
+# $1 = the process's name (as launched), $2 = seconds, rest = a command that succeeds once it
+# is ready. Gives up at once, with the end of its log, if the process has exited.
+wait_for() {
+  local name=$1 seconds=$2
   shift 2
   for _ in $(seq 1 $((seconds * 10))); do
     "$@" >/dev/null 2>&1 && return 0
+    if ! alive "$(pid_of "$name")"; then
+      die "$name exited before it answered; the end of $DIR/$name.log:
+$(tail -n 20 "$DIR/$name.log" 2>/dev/null)"
+    fi
     sleep 0.1
   done
-  die "$what did not come up in ${seconds}s (logs in $DIR)"
+  die "$name did not come up in ${seconds}s; the end of $DIR/$name.log:
+$(tail -n 20 "$DIR/$name.log" 2>/dev/null)"
 }
 
 pid_of() { cat "$PIDS/$1" 2>/dev/null || true; }
-alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# Running, not a zombie (an exited child of this script stays one until it is reaped).
+alive() {
+  [ -n "$1" ] && kill -0 "$1" 2>/dev/null && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]
+}
 
 stop_one() {  # $1 = name; SIGTERM, up to 20 s, then SIGKILL
   local pid
@@ -87,10 +116,12 @@ load_ports() {
 
 write_ports() {
   {
-    echo "LB_PORT=$(free_port)"
-    echo "SIM_PORT=$(free_port)"
-    echo "REDIS_PORT=$(free_port)"
-    for i in $(seq 1 $INSTANCES); do echo "INSTANCE_PORT_$i=$(free_port)"; done
+    local ports
+    read -r -a ports <<<"$(free_ports $((3 + INSTANCES)))"
+    echo "LB_PORT=${ports[0]}"
+    echo "SIM_PORT=${ports[1]}"
+    echo "REDIS_PORT=${ports[2]}"
+    for i in $(seq 1 $INSTANCES); do echo "INSTANCE_PORT_$i=${ports[$((2 + i))]}"; done
   } >"$DIR/cluster.env"
 }
 
@@ -158,13 +189,13 @@ launch() {  # $1 = name, rest = command; records the PID
 start_sim() {
   launch sim "$SIM_BIN" --listen "127.0.0.1:$SIM_PORT" --app-key "$APP_KEY" \
     --app-secret "$APP_SECRET" --latency-ms "${CLUSTER_SIM_LATENCY_MS:-40}" --log-level warn
-  wait_for scout-sim 60 curl -fs "http://127.0.0.1:$SIM_PORT/__sim/health"
+  wait_for sim 60 curl -fs "http://127.0.0.1:$SIM_PORT/__sim/health"
 }
 
 start_redis() {
   launch redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" \
     --appendonly no --loglevel warning
-  wait_for redis-server 10 redis-cli -p "$REDIS_PORT" ping
+  wait_for redis 10 redis-cli -p "$REDIS_PORT" ping
 }
 
 config_dir() { echo "$DIR/scout-$1"; }
