@@ -10,6 +10,7 @@ Standard library only, run with Debian's /usr/bin/python3.
 import asyncio
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -27,10 +28,26 @@ HOT_WORDS = ["usb", "phone", "watch", "cable", "lamp", "shoes", "bag", "mouse", 
              "speaker", "router"]
 
 
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, below the kernel's ephemeral range where it can be (so that no
+    client's outgoing connection takes it before the process meant for it binds it), never
+    the same one twice in a run."""
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    candidates = random.sample(range(10000, low), min(200, low - 10000)) if low > 10100 else []
+    for port in candidates + [0] * 20:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            got = s.getsockname()[1]
+        if got not in _handed_out:
+            _handed_out.add(got)
+            return got
+    raise RuntimeError("no free port on 127.0.0.1")
 
 
 def wait_until(predicate, timeout_s, what):
