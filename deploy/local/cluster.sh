@@ -38,27 +38,12 @@ die() {
   exit 1
 }
 
-# Distinct ports that are free now, chosen below the kernel's ephemeral range: a port held
-# for an instance that is not up yet (or is restarting) can then never be taken as the local
-# port of some client's outgoing connection, which would make its bind fail.
+# Distinct ports that are free now, below the kernel's ephemeral range (the chaos stack's
+# free_port: a port held for an instance that is not up yet, or is restarting, can then never
+# be taken as the local port of some client's outgoing connection).
 free_ports() {  # $1 = how many
-  /usr/bin/python3 - "$1" <<'PY'
-import random, socket, sys
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-wanted, chosen = int(sys.argv[1]), []
-candidates = random.sample(range(10000, low), min(2000, low - 10000)) if low > 10100 else []
-for port in candidates + [0] * wanted:
-    if len(chosen) == wanted:
-        break
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        if s.getsockname()[1] not in chosen:
-            chosen.append(s.getsockname()[1])
-print(" ".join(map(str, chosen)))
-PY
+  /usr/bin/python3 -c 'import sys; sys.path.insert(0, "bench/chaos"); from stack import free_port
+print(*(free_port() for _ in range(int(sys.argv[1]))))' "$1"
 }
 
 # $1 = the process's name (as launched), $2 = seconds, rest = a command that succeeds once it

@@ -20,7 +20,7 @@ using std::chrono::seconds;
 constexpr const char* kProductQuery = "aliexpress.affiliate.product.query";
 constexpr const char* kLinkGenerate = "aliexpress.affiliate.link.generate";
 
-using Settings = std::vector<std::pair<std::string, std::string>>;
+using Settings = SimProcess::Settings;
 
 Settings upstream_settings(const SimProcess& sim, Settings extra = {}) {
     // These tests are about the client: every search must reach the upstream.
